@@ -1,0 +1,290 @@
+"""Cell parsing: numbers, rates, dates and months as French users type them.
+
+Each parser takes a column of raw cells (an object Series: what the spreadsheet reader
+returned, or text from a CSV file) and returns the typed column plus a boolean mask of the
+cells that were not blank but could not be read. Blank cells become NaN/NaT ("not
+recorded"), never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from roi_core.schema import normalize_label
+
+__all__ = [
+    "parse_number",
+    "parse_rate",
+    "parse_date",
+    "parse_month",
+    "parse_text",
+    "parse_id",
+    "parse_enum",
+    "is_blank",
+]
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009']")
+_CURRENCY = re.compile(r"(€|eur(?:os?)?|\$|usd|£|gbp|chf|ht|ttc)", re.IGNORECASE)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_MONTHS_FR = {
+    "janvier": 1, "janv": 1, "jan": 1, "january": 1,
+    "fevrier": 2, "fevr": 2, "fev": 2, "feb": 2, "february": 2,
+    "mars": 3, "mar": 3, "march": 3,
+    "avril": 4, "avr": 4, "apr": 4, "april": 4,
+    "mai": 5, "may": 5,
+    "juin": 6, "jun": 6, "june": 6,
+    "juillet": 7, "juil": 7, "jul": 7, "july": 7,
+    "aout": 8, "aug": 8, "august": 8,
+    "septembre": 9, "sept": 9, "sep": 9, "september": 9,
+    "octobre": 10, "oct": 10, "october": 10,
+    "novembre": 11, "nov": 11, "november": 11,
+    "decembre": 12, "dec": 12, "december": 12,
+}
+
+
+def is_blank(raw: pd.Series) -> np.ndarray:
+    """True where a cell is empty: None, NaN, or only spaces.
+
+    >>> is_blank(pd.Series([None, " ", "\\u00a0", 0, "x"], dtype=object)).tolist()
+    [True, True, True, False, False]
+    """
+    values = raw.to_numpy(dtype=object)
+    out = pd.isna(raw).to_numpy(copy=True)
+    strings = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
+    if strings.any():
+        stripped = raw[strings].astype(str).str.strip()
+        out[strings] = (stripped == "").to_numpy()
+    return out
+
+
+def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Clean number strings; returns (cleaned text, whether a percent sign was present)."""
+    s = text.str.replace(_SPACES, "", regex=True)
+    s = s.str.replace(_CURRENCY, "", regex=True)
+    percent = s.str.endswith("%") | s.str.startswith("%")
+    s = s.str.strip("%")
+    # Accounting negatives: "(1 234)".
+    neg = s.str.startswith("(") & s.str.endswith(")")
+    s = s.where(~neg, "-" + s.str.slice(1, -1))
+    has_comma = s.str.contains(",", regex=False)
+    has_dot = s.str.contains(".", regex=False)
+    both = has_comma & has_dot
+    # With both separators, the last one is the decimal mark: "1.234,56" or "1,234.56".
+    comma_last = s.str.rfind(",") > s.str.rfind(".")
+    s = s.where(~(both & comma_last), s.str.replace(".", "", regex=False))
+    s = s.where(~(both & ~comma_last), s.str.replace(",", "", regex=False))
+    # A lone comma is the French decimal mark ("66,70"); several dots are thousands ("1.234.567").
+    s = s.where(~(has_comma & ~has_dot), s.str.replace(",", ".", regex=False))
+    many_dots = s.str.count(r"\.") > 1
+    s = s.where(~many_dots, s.str.replace(".", "", regex=False))
+    return s, percent
+
+
+def parse_number(raw: pd.Series, *,
+                 percent_is_fraction: bool = True) -> tuple[pd.Series, np.ndarray]:
+    """Read numbers typed the French way: "8 000 €", "66,70", "1.234,56", "40 %".
+
+    A trailing "%" divides by 100. Returns (float Series, mask of unreadable cells).
+
+    >>> values, bad = parse_number(pd.Series(["8 000 €", "66,70", "40 %", 12, None, "abc"],
+    ...                                      dtype=object))
+    >>> values.round(4).tolist()[:4], bad.tolist()
+    ([8000.0, 66.7, 0.4, 12.0], [False, False, False, False, False, True])
+    """
+    raw = raw.reset_index(drop=True)
+    blank = is_blank(raw)
+    out = pd.Series(np.nan, index=raw.index, dtype=float)
+    values = raw.to_numpy(dtype=object)
+    is_num = np.fromiter(
+        (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+         for v in values), bool, len(values))
+    if is_num.any():
+        out[is_num] = pd.to_numeric(raw[is_num], errors="coerce").astype(float)
+    is_text = ~is_num & ~blank
+    if is_text.any():
+        text = raw[is_text].astype(str)
+        cleaned, percent = _number_text(text)
+        nums = pd.to_numeric(cleaned, errors="coerce").astype(float)
+        if percent_is_fraction:
+            nums = nums.where(~percent, nums / 100.0)
+        out[is_text] = nums.to_numpy()
+    bad = ~blank & (out.isna().to_numpy() | ~np.isfinite(out.to_numpy(dtype=float, na_value=0)))
+    out[bad] = np.nan
+    return out, bad
+
+
+def parse_rate(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Read a rate as a fraction: "40 %", "40%", 0.4 and "0,4" all give 0.4.
+
+    A plain number is taken as a fraction (Excel stores a cell shown as 40 % as 0.4), so a
+    plain 40 reads as 4000 % and is caught by the range check of the caller.
+
+    >>> parse_rate(pd.Series(["40 %", 0.4, "0,4", "12,5%"], dtype=object))[0].tolist()
+    [0.4, 0.4, 0.4, 0.125]
+    """
+    return parse_number(raw, percent_is_fraction=True)
+
+
+def _excel_serial(values: pd.Series) -> pd.Series:
+    return _EXCEL_EPOCH + pd.to_timedelta(values.astype(float), unit="D")
+
+
+def _month_from_words(text: str) -> pd.Timestamp | None:
+    """ "janvier 2026", "janv. 2026", "Jan 2026" -> first day of that month."""
+    m = re.fullmatch(r"([a-z]+)\.?\s*[-/ ]?\s*(\d{4}|\d{2})", normalize_spaces(text))
+    if not m:
+        return None
+    month = _MONTHS_FR.get(normalize_label(m.group(1)))
+    if month is None:
+        return None
+    year = int(m.group(2))
+    year += 2000 if year < 100 else 0
+    return pd.Timestamp(year=year, month=month, day=1)
+
+
+def normalize_spaces(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text.strip().casefold())
+
+
+def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Read dates: Excel dates, Excel serial numbers, "15/01/2026" (day first), ISO.
+
+    Also "2026-01" or "janvier 2026", read as the first day of that month.
+
+    >>> d, bad = parse_date(pd.Series(["15/01/2026", "2026-01-15", 46037, None, "hier"],
+    ...                               dtype=object))
+    >>> [x.date().isoformat() if not pd.isna(x) else None for x in d], bad.tolist()
+    (['2026-01-15', '2026-01-15', '2026-01-15', None, None], [False, False, False, False, True])
+    """
+    raw = raw.reset_index(drop=True)
+    blank = is_blank(raw)
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    values = raw.to_numpy(dtype=object)
+    kinds = np.array([_date_kind(v) for v in values], dtype=object) if len(values) else \
+        np.array([], dtype=object)
+    is_dt = kinds == "dt"
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(raw[is_dt].map(_as_datetime)).astype("datetime64[ns]").values
+    is_num = kinds == "num"
+    if is_num.any():
+        serial = pd.to_numeric(raw[is_num], errors="coerce")
+        ok = serial.between(1, 2958465)
+        out[is_num] = _excel_serial(serial.where(ok)).astype("datetime64[ns]").values
+    is_text = (kinds == "str") & ~blank
+    if is_text.any():
+        text = raw[is_text].astype(str).str.strip().str.replace(r"[\u00a0\u202f]", " ",
+                                                                  regex=True)
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
+                    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                    "%Y-%m-%dT%H:%M", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d",
+                    "%Y-%m", "%m/%Y"):
+            todo = parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        todo = parsed.isna()
+        if todo.any():
+            # ISO with fractions or a time zone, then month words, then serials typed as text.
+            iso = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
+            iso = iso.dt.tz_convert(None) if hasattr(iso, "dt") else iso
+            parsed[todo] = iso
+        for idx in parsed.index[parsed.isna()]:
+            value = text[idx]
+            month = _month_from_words(value)
+            if month is not None:
+                parsed[idx] = month
+                continue
+            number, bad = parse_number(pd.Series([value], dtype=object))
+            if not bad[0] and 1 <= number[0] <= 2958465 and float(number[0]).is_integer():
+                parsed[idx] = _excel_serial(number).iloc[0]
+        out[is_text] = parsed.to_numpy()
+    bad = ~blank & out.isna().to_numpy()
+    return out, bad
+
+
+def _date_kind(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return "none"
+    if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
+        return "dt"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "none" if pd.isna(value) else "num"
+    if isinstance(value, str):
+        return "str"
+    return "other"
+
+
+def _as_datetime(value: object) -> object:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def parse_month(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Read a month: "2026-01", "01/2026", "janvier 2026", or any date in it.
+
+    Returns the first day of the month.
+
+    >>> m, bad = parse_month(pd.Series(["2026-01", "02/2026", "mars 2026", "15/04/2026"],
+    ...                                dtype=object))
+    >>> [x.strftime("%Y-%m") for x in m]
+    ['2026-01', '2026-02', '2026-03', '2026-04']
+    """
+    dates, bad = parse_date(raw)
+    return dates.dt.to_period("M").dt.to_timestamp(), bad
+
+
+def parse_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Stripped text; blank cells become missing. Numbers typed in a text column are kept.
+
+    >>> parse_text(pd.Series([" Paris ", None, 12.0], dtype=object))[0].tolist()
+    ['Paris', None, '12']
+    """
+    raw = raw.reset_index(drop=True)
+    blank = is_blank(raw)
+    out = raw.map(_cell_text).astype(object)
+    out[blank] = None
+    return out, np.zeros(len(raw), dtype=bool)
+
+
+def _cell_text(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat()
+    return " ".join(str(value).replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+parse_id = parse_text
+
+
+def parse_enum(raw: pd.Series, spellings: dict[str, tuple[str, ...]]) -> tuple[
+        pd.Series, np.ndarray]:
+    """Map words to their canonical value ("gagnée" -> "won"); unknown words are bad cells.
+
+    >>> from roi_core.schema import ENUMS
+    >>> v, bad = parse_enum(pd.Series(["Gagnée", "en cours", "PERDUE", "?"], dtype=object),
+    ...                     ENUMS["status"])
+    >>> v.tolist(), bad.tolist()
+    (['won', 'open', 'lost', None], [False, False, False, True])
+    """
+    lookup = {normalize_label(word): key for key, words in spellings.items()
+              for word in (key, *words)}
+    text, _ = parse_text(raw)
+    folded = text.map(lambda v: None if v is None else normalize_label(v))
+    out = folded.map(lambda v: None if v is None else lookup.get(v)).astype(object)
+    out = out.where(out.notna(), None)
+    bad = (text.notna() & out.isna()).to_numpy()
+    return out, bad

@@ -1,0 +1,418 @@
+"""The loader: from raw tables to one validated ``Dataset``.
+
+Sheets and columns are matched case-, accent- and space-insensitively, French labels of
+the template accepted. Cells are typed (``roi_core.io.cells``) and validated; the first
+problem found stops the load with one ``InputError`` that names the file, sheet, row and
+column. A caller that already holds a dataset keeps it: loading never mutates anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from roi_core.dataset import COLUMNS, Dataset, empty_frame
+from roi_core.errors import InputError
+from roi_core.funnel import derive_funnel
+from roi_core.io import cells
+from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
+from roi_core.schema import (
+    ENUMS,
+    SHEETS,
+    SINGLE_TABLE,
+    Column,
+    Sheet,
+    normalize_label,
+    sheet_for_label,
+)
+
+__all__ = ["load_workbook", "load_bytes", "dataset_from_tables"]
+
+_EXPECTED = {
+    "count": "a whole number such as 120",
+    "money": "an amount such as 8 000 € or 66,70",
+    "number": "a number such as 7,5",
+    "rate": "a percentage such as 40 % (or 0,4)",
+    "date": "a date such as 15/01/2026",
+    "month": "a month such as 2026-01 or 01/2026",
+}
+
+
+def load_workbook(path: str | Path) -> Dataset:
+    """Load a workbook (.xlsx), a CSV file, or a folder of CSV files into a Dataset.
+
+    Raises ``InputError`` naming the file, sheet, row and column of the first problem.
+    """
+    return dataset_from_tables(read_tables(path), source=Path(path).name)
+
+
+def load_bytes(data: bytes, name: str) -> Dataset:
+    """Load an uploaded file given as bytes; ``name`` (with its suffix) says what it is."""
+    return dataset_from_tables(read_bytes(data, name), source=name)
+
+
+def dataset_from_tables(tables: list[RawTable], source: str = "") -> Dataset:
+    """Match tables to the contract's sheets, type and validate them, build the Dataset."""
+    matched: dict[str, RawTable] = {}
+    unmatched: list[RawTable] = []
+    for table in tables:
+        sheet = sheet_for_label(sheet_label(table))
+        if sheet is None or sheet.name in matched:
+            unmatched.append(table)
+        else:
+            matched[sheet.name] = table
+
+    single = _single_table_candidate(matched, unmatched)
+    if single is not None:
+        return _from_single_table(single, source)
+
+    for name in ("campaigns", "costs"):
+        if name not in matched:
+            found = ", ".join(f"'{sheet_label(t)}'" for t in tables) or "none"
+            raise InputError(
+                f"no '{SHEETS[name].label_fr}' ({name}) sheet was found (sheets found: {found})",
+                file=tables[0].file if tables else source,
+                expected="a sheet per table as in the template, or one table with one row per "
+                "campaign carrying its channel, cost and volumes")
+
+    frames = {name: _typed_frame(table, SHEETS[name]) for name, table in matched.items()}
+    sheet_names = {name: sheet_label(t) for name, t in matched.items()}
+    for name in SHEETS:
+        frames.setdefault(name, empty_frame(name))
+
+    campaigns = _validate_campaigns(frames["campaigns"], matched["campaigns"])
+    costs = _resolve_costs(frames["costs"], matched["costs"])
+    deals = _validate_deals(frames["deals"], matched.get("deals"))
+    activities, touchpoints = frames["activities"], frames["touchpoints"]
+    if "funnel" in matched:
+        funnel = _resolve_funnel(frames["funnel"], matched["funnel"])
+        funnel_source = "sheet"
+    elif len(deals) or len(activities):
+        funnel = derive_funnel(campaigns, deals, activities)
+        funnel_source = "derived"
+    else:
+        raise InputError(
+            "the workbook has no 'Entonnoir' (funnel) sheet, and no 'Affaires' (deals) or "
+            "'Activités' (activities) sheet to derive the volumes from",
+            file=matched["campaigns"].file,
+            expected="a funnel sheet with contacts, leads, opportunities and clients per campaign")
+    campaigns, touchpoints = _unify_channels(campaigns, touchpoints)
+    return Dataset(campaigns=campaigns, costs=costs, funnel=funnel, deals=deals,
+                   touchpoints=touchpoints, activities=activities, source=source,
+                   sheet_names=sheet_names, funnel_source=funnel_source)
+
+
+# --- header mapping ---------------------------------------------------------------------
+
+
+def _map_headers(table: RawTable, sheet: Sheet) -> dict[str, int]:
+    """canonical column -> position in the table; an exact label beats an alias."""
+    found: dict[str, tuple[int, int]] = {}
+    for pos, header in enumerate(table.headers):
+        key = normalize_label(header)
+        col = sheet.by_key.get(key)
+        if col is None:
+            continue
+        rank = 0 if key in (normalize_label(col.name), normalize_label(col.label_fr)) else 1
+        if col.name not in found or rank < found[col.name][1]:
+            found[col.name] = (pos, rank)
+    return {name: pos for name, (pos, _) in found.items()}
+
+
+def _missing_column(table: RawTable, col: Column | str, hint: str = "") -> InputError:
+    label = col if isinstance(col, str) else f"'{col.label_fr}' ({col.name})"
+    headers = ", ".join(f"'{h}'" for h in table.headers[:12])
+    return InputError(
+        f"the required column {label} is missing{hint} (columns found: {headers})",
+        file=table.file, sheet=table.sheet or sheet_label(table), row=table.header_row,
+        expected="the header row to name it as in the template")
+
+
+# --- typing cells -----------------------------------------------------------------------
+
+
+def _parser(kind: str) -> Callable[[pd.Series], tuple[pd.Series, np.ndarray]]:
+    if kind.startswith("enum:"):
+        spellings = ENUMS[kind.split(":", 1)[1]]
+        return lambda raw: cells.parse_enum(raw, spellings)
+    return {
+        "id": cells.parse_id, "text": cells.parse_text, "channel": cells.parse_text,
+        "count": cells.parse_number, "money": cells.parse_number,
+        "number": cells.parse_number, "rate": cells.parse_rate,
+        "date": cells.parse_date, "month": cells.parse_month,
+    }[kind]
+
+
+def _cell_error(table: RawTable, pos: int, mask: np.ndarray, problem: str,
+                expected: str | None) -> InputError:
+    idx = int(np.flatnonzero(mask)[0])
+    raw = table.cells.iat[idx, pos]
+    return InputError(problem.format(value=_show(raw)), file=table.file,
+                      sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                      column=table.headers[pos], expected=expected,
+                      more=int(mask.sum()) - 1)
+
+
+def _show(raw: object) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _typed_frame(table: RawTable, sheet: Sheet) -> pd.DataFrame:
+    """Type every known column of a table; the first unreadable cell raises InputError."""
+    positions = _map_headers(table, sheet)
+    for col in sheet.columns:
+        if col.required and col.name not in positions:
+            raise _missing_column(table, col)
+    out: dict[str, pd.Series] = {}
+    for col in sheet.columns:
+        if col.name not in positions:
+            continue
+        pos = positions[col.name]
+        values, bad = _parser(col.kind)(table.cells[pos])
+        if bad.any():
+            if col.kind.startswith("enum:"):
+                words = " / ".join(ENUMS[col.kind.split(":", 1)[1]])
+                raise _cell_error(table, pos, bad, "'{value}' is not a known value",
+                                  f"one of {words}")
+            noun = {"date": "a date", "month": "a month", "rate": "a percentage"}.get(
+                col.kind, "a number")
+            raise _cell_error(table, pos, bad, "'{value}' is not " + noun,
+                              _EXPECTED.get(col.kind))
+        if col.kind in ("count", "money", "number"):
+            negative = (values < 0).to_numpy()
+            if negative.any():
+                raise _cell_error(table, pos, negative, "{value} is negative",
+                                  _EXPECTED[col.kind].replace("a ", "a positive ", 1))
+        if col.kind == "rate":
+            out_of_range = ((values < 0) | (values > 1)).to_numpy()
+            if out_of_range.any():
+                idx = int(np.flatnonzero(out_of_range)[0])
+                shown = f"{values.iat[idx] * 100:g} %"
+                raise _cell_error(table, pos, out_of_range,
+                                  "'{value}' means " + shown + ", outside 0–100 %",
+                                  "a rate between 0 % and 100 %, such as 40 % (or 0,4)")
+        out[col.name] = values.reset_index(drop=True)
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(table.cells)))
+    for name, dtype in COLUMNS.get(sheet.name, {}).items():
+        if name not in frame:
+            frame[name] = pd.Series(dtype=dtype, index=frame.index)
+        elif dtype.startswith("datetime"):
+            frame[name] = frame[name].astype(dtype)
+        elif dtype == "object":
+            frame[name] = frame[name].astype(object)
+    cols = list(COLUMNS[sheet.name]) if sheet.name in COLUMNS else list(frame.columns)
+    frame = frame[cols + [c for c in frame.columns if c not in cols]]
+    frame["row"] = pd.array(table.rows, dtype="Int64")
+    frame.attrs["positions"] = {k: table.headers[v] for k, v in positions.items()}
+    return frame
+
+
+def _header(table: RawTable, frame: pd.DataFrame, name: str) -> str:
+    return frame.attrs.get("positions", {}).get(name, name)
+
+
+def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str) -> None:
+    blank = frame[name].isna().to_numpy()
+    if blank.any():
+        idx = int(np.flatnonzero(blank)[0])
+        raise InputError(f"the {what} is blank", file=table.file,
+                         sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                         column=_header(table, frame, name), more=int(blank.sum()) - 1)
+
+
+def _require_unique(frame: pd.DataFrame, table: RawTable, name: str, what: str) -> None:
+    dup = frame[name].duplicated(keep=False) & frame[name].notna()
+    if dup.any():
+        value = frame.loc[dup, name].iloc[0]
+        rows = frame.loc[frame[name] == value, "row"].tolist()
+        raise InputError(
+            f"the {what} '{value}' appears {len(rows)} times (rows "
+            f"{', '.join(str(r) for r in rows)})", file=table.file,
+            sheet=table.sheet or sheet_label(table), row=int(rows[1]),
+            column=_header(table, frame, name), expected=f"each {what} once")
+
+
+# --- sheets -----------------------------------------------------------------------------
+
+
+def _validate_campaigns(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
+    _require_cells(frame, table, "campaign_id", "campaign id")
+    _require_unique(frame, table, "campaign_id", "campaign id")
+    _require_cells(frame, table, "channel", "channel")
+    frame = frame.copy()
+    frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
+    late = (frame["end_date"] < frame["start_date"]).to_numpy()
+    if late.any():
+        idx = int(np.flatnonzero(late)[0])
+        raise InputError("the campaign ends before it starts", file=table.file,
+                         sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                         column=_header(table, frame, "end_date"),
+                         expected="an end date on or after the start date")
+    return frame
+
+
+def _resolve_costs(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
+    positions = frame.attrs.get("positions", {})
+    if "amount" not in positions and not {"hours", "hourly_rate"} <= set(positions):
+        raise _missing_column(table, "'Montant' (amount)",
+                              hint=", and there are no 'Heures' and 'Taux horaire' columns "
+                              "to compute it from")
+    frame = frame.copy()
+    from_hours = frame["hours"] * frame["hourly_rate"]
+    missing = frame["amount"].isna() & from_hours.isna()
+    if missing.any():
+        idx = int(np.flatnonzero(missing.to_numpy())[0])
+        raise InputError("the cost line has no amount, and no hours × hourly rate",
+                         file=table.file, sheet=table.sheet or sheet_label(table),
+                         row=int(table.rows[idx]),
+                         column=positions.get("amount") or positions.get("hours"),
+                         expected="an amount, or both hours and an hourly rate",
+                         more=int(missing.sum()) - 1)
+    by_hours = frame["amount"].isna()
+    frame["amount"] = frame["amount"].fillna(from_hours)
+    frame["category"] = frame["category"].fillna("direct")
+    # Time spent follows the activity volume; a bought list or a licence does not.
+    frame["behaviour"] = frame["behaviour"].where(
+        frame["behaviour"].notna(), np.where(by_hours | frame["hours"].notna(), "variable",
+                                             "fixed"))
+    return frame
+
+
+def _resolve_funnel(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
+    _require_cells(frame, table, "campaign_id", "campaign id")
+    frame = frame.copy()
+    frame["margin"] = frame["margin"].fillna(frame["revenue"] * frame["margin_rate"])
+    keys = ["campaign_id", "month"]
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():
+        first = frame[dup].iloc[0]
+        same = frame[(frame["campaign_id"] == first["campaign_id"])
+                     & ((frame["month"] == first["month"])
+                        | (frame["month"].isna() & pd.isna(first["month"])))]
+        rows = same["row"].tolist()
+        when = "" if pd.isna(first["month"]) else f" for {first['month']:%Y-%m}"
+        raise InputError(
+            f"campaign '{first['campaign_id']}' has {len(rows)} funnel rows{when} (rows "
+            f"{', '.join(map(str, rows))})", file=table.file,
+            sheet=table.sheet or sheet_label(table), row=int(rows[1]),
+            column=_header(table, frame, "campaign_id"),
+            expected="one row per campaign (and month)")
+    return frame
+
+
+def _validate_deals(frame: pd.DataFrame, table: RawTable | None) -> pd.DataFrame:
+    if table is None:
+        return frame
+    _require_cells(frame, table, "deal_id", "deal id")
+    _require_unique(frame, table, "deal_id", "deal id")
+    _require_cells(frame, table, "status", "status")
+    return frame
+
+
+def _unify_channels(campaigns: pd.DataFrame, touchpoints: pd.DataFrame) -> tuple[
+        pd.DataFrame, pd.DataFrame]:
+    """One spelling per channel: "téléprospection" and "Téléprospection" are one group."""
+    spelling: dict[str, str] = {}
+    for value in pd.concat([campaigns["channel"], touchpoints["channel"]]).dropna():
+        spelling.setdefault(normalize_label(value), value)
+
+    def unify(series: pd.Series) -> pd.Series:
+        return series.map(lambda v: v if v is None or pd.isna(v)
+                          else spelling[normalize_label(v)]).astype(object)
+
+    campaigns = campaigns.assign(channel=unify(campaigns["channel"]))
+    if len(touchpoints):
+        touchpoints = touchpoints.assign(channel=unify(touchpoints["channel"]))
+    return campaigns, touchpoints
+
+
+# --- the single-table form --------------------------------------------------------------
+
+
+def _single_table_candidate(matched: dict[str, RawTable],
+                            unmatched: list[RawTable]) -> RawTable | None:
+    """The one table that carries channel, cost and volumes side by side, if that is the form."""
+    if "costs" in matched:
+        return None
+    pool = list(matched.values()) + unmatched
+    for table in pool:
+        positions = _map_headers(table, SINGLE_TABLE)
+        has_volume = any(c in positions for c in ("leads", "clients", "opportunities",
+                                                   "contacts"))
+        if "channel" in positions and "cost" in positions and has_volume:
+            return table
+    if len(pool) == 1 and "campaigns" not in matched:
+        table = pool[0]
+        positions = _map_headers(table, SINGLE_TABLE)
+        # One table that is none of the contract's sheets: say what the simple form needs.
+        for col in SINGLE_TABLE.columns:
+            if col.required and col.name not in positions:
+                raise _missing_column(table, col)
+        raise _missing_column(table, "'Leads' or 'Clients' (funnel volumes)")
+    return None
+
+
+def _from_single_table(table: RawTable, source: str) -> Dataset:
+    frame = _typed_frame(table, SINGLE_TABLE)
+    positions = frame.attrs["positions"]
+    sheet = table.sheet or sheet_label(table)
+    if "campaign_id" not in positions and "campaign" not in positions:
+        raise _missing_column(table, SINGLE_TABLE.column("campaign"))
+    frame["campaign_id"] = frame["campaign_id"].fillna(frame["campaign"])
+    frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
+    _require_cells(frame, table, "campaign_id", "campaign")
+    _require_cells(frame, table, "channel", "channel")
+    _require_cells(frame, table, "cost", "cost")
+    keys = ["campaign_id", "month"]
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():
+        value = frame.loc[dup, "campaign_id"].iloc[0]
+        rows = frame.loc[dup & (frame["campaign_id"] == value), "row"].tolist()
+        raise InputError(
+            f"campaign '{value}' appears {len(rows)} times (rows {', '.join(map(str, rows))})",
+            file=table.file, sheet=sheet, row=int(rows[1]),
+            column=positions.get("campaign_id") or positions.get("campaign"),
+            expected="one row per campaign, or per campaign and month with a 'Mois' column")
+    first_month = frame.groupby("campaign_id", sort=False)["month"].transform("min")
+    frame["start_date"] = frame["start_date"].fillna(first_month)
+
+    camp = frame.drop_duplicates("campaign_id")
+    campaigns = empty_frame("campaigns").iloc[0:0]
+    campaigns = pd.DataFrame({c: camp[c].to_numpy() if c in camp else None
+                              for c in COLUMNS["campaigns"]})
+    campaigns = campaigns.astype({c: t for c, t in COLUMNS["campaigns"].items()})
+    campaigns["row"] = camp["row"].to_numpy()
+
+    lines = []
+    for column, category in (("cost", "direct"), ("indirect_cost", "indirect")):
+        part = frame[frame[column].notna()]
+        lines.append(pd.DataFrame({
+            "campaign_id": part["campaign_id"], "category": category,
+            "item": positions.get(column, column), "amount": part[column],
+            "hours": np.nan, "hourly_rate": np.nan, "behaviour": "fixed",
+            "date": part["month"], "row": part["row"]}))
+    costs = pd.concat(lines, ignore_index=True).astype(
+        {c: t for c, t in COLUMNS["costs"].items()})
+
+    revenue = frame["revenue"].fillna(frame["clients"] * frame["revenue_per_client"])
+    margin = frame["margin"].fillna(revenue * frame["margin_rate"]).fillna(
+        frame["clients"] * frame["margin_per_client"])
+    rate = frame["margin_rate"].fillna(margin / revenue.where(revenue > 0))
+    funnel = pd.DataFrame({
+        "campaign_id": frame["campaign_id"], "month": frame["month"],
+        "contacts": frame["contacts"], "leads": frame["leads"],
+        "opportunities": frame["opportunities"], "meetings": frame["meetings"],
+        "clients": frame["clients"], "revenue": revenue, "margin": margin,
+        "margin_rate": rate, "row": frame["row"]})
+    campaigns, touchpoints = _unify_channels(campaigns, empty_frame("touchpoints"))
+    names = {n: sheet for n in ("campaigns", "costs", "funnel")}
+    targets = frame.groupby("campaign_id", sort=False)["targets"].sum(min_count=1)
+    campaigns["targets"] = campaigns["campaign_id"].map(targets).astype(float)
+    return Dataset(campaigns=campaigns.reset_index(drop=True), costs=costs, funnel=funnel,
+                   source=source, sheet_names=names, funnel_source="sheet")
