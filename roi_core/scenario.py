@@ -1,0 +1,530 @@
+"""What-if scenarios: the baseline fact table with levers moved, and what it changes.
+
+A scenario is the baseline (``roi_core.facts.build_facts``) with levers moved, every lever a
+multiplier (1.0 = as in the data):
+
+=====================  ==================================================================
+channel_cost[c]        every cost line of channel ``c`` × m (a price change, not volume)
+channel_volume[c]      the activity volume (contacts) of channel ``c`` × m
+cost_item[p]           one cost part (direct_fixed, direct_variable, indirect_fixed,
+                       indirect_variable) × m
+hourly_rate            the time-based cost lines (hours × hourly rate) × m
+contacts               the activity volume (contacts) of every channel × m
+lead_rate              leads / contacts × m
+opportunity_rate       opportunities / leads × m
+win_rate               clients / opportunities × m
+revenue_per_client     revenue / clients × m
+margin_rate            margin / revenue × m
+=====================  ==================================================================
+
+The funnel is recomputed top-down, row by row (campaign × month)::
+
+    contacts'      = contacts × V            V = contacts × channel_volume[channel]
+    leads'         = leads × V × L           L = lead_rate
+    opportunities' = opportunities × V × L × O
+    meetings'      = meetings × V × L × O    (meetings follow opportunities)
+    clients'       = clients × V × L × O × W
+    revenue'       = revenue × V × L × O × W × R
+    margin'        = margin × V × L × O × W × R × M
+
+which is the same as contacts' × (each stage's rate × its lever), and reproduces the
+baseline exactly when every lever is 1. Costs (DOMAIN.md): variable costs follow the
+volume V, fixed costs do not::
+
+    part'  = (part − labour_part + labour_part × hourly_rate) × channel_cost × cost_item[part]
+             × (V if the part is variable else 1)
+
+Targets do not move. Every KPI of a scenario is then ``roi_core.kpis.compute_kpis`` of the
+moved fact table, so baseline and scenario share one definition of every figure.
+
+Levers travel as a URL query string (``to_query`` / ``from_query``: only the moved levers,
+``cost.<channel>``, ``volume.<channel>``, ``item.<part>``) and as a small JSON file
+(``to_json`` / ``from_json``); a bad value raises ``InputError``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from roi_core.dataset import Dataset
+from roi_core.errors import InputError
+from roi_core.facts import COST_PARTS, build_facts
+from roi_core.kpis import compute_kpis
+
+__all__ = [
+    "Levers",
+    "SCALAR_LEVERS",
+    "COST_ITEMS",
+    "LABOUR_PARTS",
+    "LEVER_LABELS",
+    "MAX_MULTIPLIER",
+    "lever_label",
+    "base_table",
+    "apply_levers",
+    "scenario_roi",
+    "compare_kpis",
+    "delta_table",
+    "BREAK_EVEN_LEVERS",
+    "break_even",
+    "sensitivity",
+    "to_query",
+    "from_query",
+    "to_json",
+    "from_json",
+    "assumptions_table",
+]
+
+SCALAR_LEVERS = ["contacts", "lead_rate", "opportunity_rate", "win_rate", "revenue_per_client",
+                 "margin_rate", "hourly_rate"]
+COST_ITEMS = [p.removeprefix("cost_") for p in COST_PARTS]  # direct_fixed, ...
+LABOUR_PARTS = ["labour_" + item for item in COST_ITEMS]
+MAX_MULTIPLIER = 100.0
+
+LEVER_LABELS: dict[str, tuple[str, str]] = {
+    "contacts": ("Volume d'activité (contacts)", "Activity volume (contacts)"),
+    "lead_rate": ("Taux de lead", "Lead rate"),
+    "opportunity_rate": ("Taux d'opportunité", "Opportunity rate"),
+    "win_rate": ("Taux de signature", "Win rate"),
+    "revenue_per_client": ("CA par client", "Revenue per client"),
+    "margin_rate": ("Taux de marge", "Margin rate"),
+    "hourly_rate": ("Taux horaire", "Hourly rate"),
+    "cost": ("Coûts", "Costs"),
+    "volume": ("Volume", "Volume"),
+    "item": ("Poste", "Cost item"),
+    "direct_fixed": ("Coûts directs fixes", "Direct fixed costs"),
+    "direct_variable": ("Coûts directs variables", "Direct variable costs"),
+    "indirect_fixed": ("Coûts indirects fixes", "Indirect fixed costs"),
+    "indirect_variable": ("Coûts indirects variables", "Indirect variable costs"),
+}
+
+
+def lever_label(key: str, lang: str = "fr") -> str:
+    """The label of a lever key as ``sensitivity`` and ``to_query`` name it.
+
+    >>> lever_label("win_rate"), lever_label("cost.events", "en")
+    ('Taux de signature', 'Costs: events')
+    """
+    kind, _, name = key.partition(".")
+    pick = 0 if lang == "fr" else 1
+    if name:
+        head = LEVER_LABELS[kind][pick]
+        if kind == "item":
+            return LEVER_LABELS.get(name, (name, name))[pick]
+        return f"{head}: {name}" if lang != "fr" else f"{head} : {name}"
+    return LEVER_LABELS.get(key, (key, key))[pick]
+
+
+@dataclass(frozen=True)
+class Levers:
+    """The moved levers of a scenario; every value a multiplier, 1.0 meaning unchanged.
+
+    >>> Levers().is_baseline(), Levers(win_rate=1.2).is_baseline()
+    (True, False)
+    """
+
+    contacts: float = 1.0
+    lead_rate: float = 1.0
+    opportunity_rate: float = 1.0
+    win_rate: float = 1.0
+    revenue_per_client: float = 1.0
+    margin_rate: float = 1.0
+    hourly_rate: float = 1.0
+    channel_cost: Mapping[str, float] = field(default_factory=dict)
+    channel_volume: Mapping[str, float] = field(default_factory=dict)
+    cost_item: Mapping[str, float] = field(default_factory=dict)
+
+    def flat(self) -> dict[str, float]:
+        """Every lever as ``key -> multiplier`` (``cost.<channel>``, ``volume.<channel>``,
+        ``item.<part>`` for the per-channel and per-item ones)."""
+        out = {name: float(getattr(self, name)) for name in SCALAR_LEVERS}
+        out.update({f"cost.{k}": float(v) for k, v in sorted(self.channel_cost.items())})
+        out.update({f"volume.{k}": float(v) for k, v in sorted(self.channel_volume.items())})
+        out.update({f"item.{k}": float(v) for k, v in sorted(self.cost_item.items())})
+        return out
+
+    def moved(self) -> dict[str, float]:
+        """The levers that differ from 1."""
+        return {k: v for k, v in self.flat().items() if v != 1.0}
+
+    def is_baseline(self) -> bool:
+        return not self.moved()
+
+    def with_lever(self, key: str, value: float) -> Levers:
+        """A copy with one lever (a ``flat`` key) set to ``value``."""
+        kind, _, name = key.partition(".")
+        if not name:
+            if kind not in SCALAR_LEVERS:
+                raise KeyError(key)
+            return replace(self, **{kind: float(value)})
+        attr = {"cost": "channel_cost", "volume": "channel_volume", "item": "cost_item"}[kind]
+        if kind == "item" and name not in COST_ITEMS:
+            raise KeyError(key)
+        values = dict(getattr(self, attr))
+        values[name] = float(value)
+        return replace(self, **{attr: values})
+
+    @classmethod
+    def from_flat(cls, values: Mapping[str, float]) -> Levers:
+        """Levers from ``flat`` keys (unknown keys raise ``KeyError``)."""
+        out = cls()
+        for key, value in values.items():
+            out = out.with_lever(key, value)
+        return out
+
+
+def base_table(data: Dataset) -> pd.DataFrame:
+    """The fact table of ``data`` plus the time-based share of each cost part.
+
+    Shape out: ``build_facts`` columns + ``LABOUR_PARTS`` (the amount of cost lines typed as
+    hours × hourly rate, per cost part; 0 where none). Filter it with
+    ``roi_core.facts.filter_facts`` like any fact table.
+    """
+    facts = build_facts(data)
+    labour_costs = data.costs[data.costs["hours"].notna()]
+    if labour_costs.empty:
+        for col in LABOUR_PARTS:
+            facts[col] = 0.0
+        return facts
+    labour = build_facts(data.replace(costs=labour_costs))
+    labour = labour[["campaign_id", "month", *COST_PARTS]].rename(
+        columns=dict(zip(COST_PARTS, LABOUR_PARTS, strict=True)))
+    labour = labour.groupby(["campaign_id", "month"], dropna=False, as_index=False).sum()
+    out = facts.merge(labour, on=["campaign_id", "month"], how="left")
+    out[LABOUR_PARTS] = out[LABOUR_PARTS].astype(float).fillna(0.0)
+    return out
+
+
+def _check(value: float, key: str) -> float:
+    value = float(value)
+    if not math.isfinite(value) or value < 0 or value > MAX_MULTIPLIER:
+        raise InputError(f"the lever '{key}' is {value}",
+                         expected=f"a multiplier between 0 and {MAX_MULTIPLIER:g}")
+    return value
+
+
+def _factors(table: pd.DataFrame, levers: Levers) -> dict[str, np.ndarray | float]:
+    channel = table["channel"].astype(object).to_numpy()
+    n = len(table)
+
+    def per_channel(mapping: Mapping[str, float]) -> np.ndarray | float:
+        if not mapping:
+            return 1.0
+        out = np.ones(n)
+        for name, value in mapping.items():
+            if value != 1.0:
+                out[channel == name] = value
+        return out
+
+    volume = levers.contacts * per_channel(levers.channel_volume)
+    leads = volume * levers.lead_rate
+    opportunities = leads * levers.opportunity_rate
+    clients = opportunities * levers.win_rate
+    revenue = clients * levers.revenue_per_client
+    return {"contacts": volume, "leads": leads, "opportunities": opportunities,
+            "meetings": opportunities, "clients": clients, "revenue": revenue,
+            "margin": revenue * levers.margin_rate, "channel_cost": per_channel(
+                levers.channel_cost)}
+
+
+def _costs(table: pd.DataFrame, levers: Levers,
+           factors: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    out = {}
+    for part, item, labour in zip(COST_PARTS, COST_ITEMS, LABOUR_PARTS, strict=True):
+        amount = table[part].to_numpy(dtype=float)
+        if levers.hourly_rate != 1.0 and labour in table:
+            share = table[labour].to_numpy(dtype=float)
+            amount = amount - share + share * levers.hourly_rate
+        scale = factors["channel_cost"] * levers.cost_item.get(item, 1.0)
+        if item.endswith("variable"):
+            scale = scale * factors["contacts"]
+        out[part] = amount * scale
+    return out
+
+
+def apply_levers(table: pd.DataFrame, levers: Levers) -> pd.DataFrame:
+    """The fact table of the scenario: volumes and costs moved by the levers (see module doc).
+
+    Shape in and out: a fact table (``base_table``); the rows and dimensions are unchanged.
+
+    >>> t = pd.DataFrame({"campaign_id": ["A"], "channel": ["calls"],
+    ...     "cost_direct_fixed": [2000.0], "cost_direct_variable": [6000.0],
+    ...     "cost_indirect_fixed": [0.0], "cost_indirect_variable": [0.0],
+    ...     "targets": [1000.0], "contacts": [800.0], "leads": [120.0],
+    ...     "opportunities": [30.0], "meetings": [20.0], "clients": [10.0],
+    ...     "revenue": [60000.0], "margin": [24000.0]})
+    >>> s = apply_levers(t, Levers(contacts=2.0)).iloc[0]
+    >>> [float(s[c]) for c in ("clients", "cost_direct_fixed", "cost_direct_variable")]
+    [20.0, 2000.0, 12000.0]
+    """
+    for key, value in levers.flat().items():
+        _check(value, key)
+    factors = _factors(table, levers)
+    out = table.copy()
+    for col in ("contacts", "leads", "opportunities", "meetings", "clients", "revenue",
+                "margin"):
+        out[col] = table[col].to_numpy(dtype=float) * factors[col]
+    for part, values in _costs(table, levers, factors).items():
+        out[part] = values
+    return out
+
+
+def scenario_roi(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = True,
+                 basis: str = "margin") -> float:
+    """The whole table's ROI under ``levers``, fast (numpy, no grouping).
+
+    Same policy as ``compute_kpis``: (Σ gain − Σ cost) / Σ cost over the rows where both
+    the gain and the cost are recorded; NaN when that cost is 0.
+
+    >>> t = pd.DataFrame({"channel": ["x"], "cost_direct_fixed": [8000.0],
+    ...     "cost_direct_variable": [0.0], "cost_indirect_fixed": [0.0],
+    ...     "cost_indirect_variable": [0.0], "contacts": [800.0], "leads": [120.0],
+    ...     "opportunities": [30.0], "meetings": [float("nan")], "clients": [10.0],
+    ...     "revenue": [60000.0], "margin": [24000.0]})
+    >>> scenario_roi(t, Levers()), scenario_roi(t, Levers(win_rate=0.5))
+    (2.0, 0.5)
+    """
+    factors = _factors(table, levers)
+    costs = _costs(table, levers, factors)
+    parts = COST_PARTS if include_indirect else COST_PARTS[:2]
+    stacked = np.vstack([costs[p] for p in parts])
+    recorded = ~np.isnan(stacked).all(axis=0)
+    cost = np.where(recorded, np.nansum(stacked, axis=0), np.nan)
+    gain = table[basis].to_numpy(dtype=float) * factors[basis]
+    both = ~np.isnan(cost) & ~np.isnan(gain)
+    total_cost = cost[both].sum()
+    if not both.any() or total_cost == 0:
+        return float("nan")
+    return float((gain[both].sum() - total_cost) / total_cost)
+
+
+def compare_kpis(table: pd.DataFrame, levers: Levers, by: str = "total", *,
+                 include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+    """Baseline and scenario KPIs stacked, with the scenario's deltas.
+
+    Shape out: the ``compute_kpis`` columns for both, plus ``series`` ("baseline" /
+    "scenario"); rows in the same group order. Deltas: ``delta_table``.
+    """
+    opts = {"include_indirect": include_indirect, "basis": basis}
+    baseline = compute_kpis(table, by, **opts)
+    scenario = compute_kpis(apply_levers(table, levers), by, **opts)
+    return pd.concat([baseline.assign(series="baseline"), scenario.assign(series="scenario")],
+                     ignore_index=True)
+
+
+def delta_table(baseline: pd.Series, scenario: pd.Series) -> pd.DataFrame:
+    """Per KPI: baseline, scenario, delta = scenario − baseline, and delta / |baseline|.
+
+    >>> d = delta_table(pd.Series({"roi": 2.0}), pd.Series({"roi": 1.5}))
+    >>> d.loc["roi"].tolist()
+    [2.0, 1.5, -0.5, -0.25]
+    """
+    base = pd.to_numeric(baseline, errors="coerce").astype(float)
+    scen = pd.to_numeric(scenario.reindex(base.index), errors="coerce").astype(float)
+    delta = scen - base
+    rel = delta / base.abs().where(base != 0)
+    return pd.DataFrame({"baseline": base, "scenario": scen, "delta": delta,
+                         "relative": rel.where(np.isfinite(rel))})
+
+
+def _affine_root(f0: float, f1: float, g0: float, g1: float) -> float:
+    """x where gain(x) = cost(x), both affine: gain = g0 + (g1 − g0) x, cost likewise."""
+    slope = (g1 - g0) - (f1 - f0)
+    if slope == 0 or not np.isfinite(slope):
+        return float("nan")
+    x = (f0 - g0) / slope
+    return float(x) if np.isfinite(x) and x > 0 else float("nan")
+
+
+BREAK_EVEN_LEVERS = ["contacts", "win_rate", "revenue_per_client", "margin_rate",
+                     "hourly_rate"]
+
+
+def break_even(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = True,
+               basis: str = "margin") -> pd.DataFrame:
+    """For each lever, the multiplier at which the scenario's ROI is 0, other levers held.
+
+    Gain and cost are affine in any single lever, so two evaluations give the root. Shape
+    out: one row per lever of ``BREAK_EVEN_LEVERS`` and per channel cost: ``lever``,
+    ``current`` (its multiplier now), ``break_even`` (the multiplier at ROI = 0, NaN when
+    no positive one exists), and for the rates and volumes ``value_now`` /
+    ``value_at_break_even`` in the KPI's own unit (win rate as a fraction, contacts, …).
+    """
+    keys = list(BREAK_EVEN_LEVERS) + [f"cost.{c}" for c in _channels(table)]
+    flat = levers.flat()
+    scen = compute_kpis(apply_levers(table, levers), "total",
+                        include_indirect=include_indirect, basis=basis).iloc[0]
+    units = {"contacts": "contacts", "win_rate": "win_rate",
+             "revenue_per_client": "revenue_per_client", "margin_rate": None}
+    rows = []
+    for key in keys:
+        gains, costs = [], []
+        for x in (0.0, 1.0):
+            gain, cost = _gain_cost_at(table, levers.with_lever(key, x), include_indirect,
+                                       basis)
+            gains.append(gain)
+            costs.append(cost)
+        root = _affine_root(costs[0], costs[1], gains[0], gains[1])
+        current = flat.get(key, 1.0)
+        unit = units.get(key)
+        now = float(scen[unit]) if unit else float("nan")
+        at = now * root / current if unit and current else float("nan")
+        if key == "margin_rate":
+            now = _ratio(float(scen["margin"]), float(scen["revenue"]))
+            at = now * root / current if current else float("nan")
+        rows.append({"lever": key, "current": current, "break_even": root,
+                     "value_now": now, "value_at_break_even": at})
+    return pd.DataFrame(rows, columns=["lever", "current", "break_even", "value_now",
+                                       "value_at_break_even"])
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b and np.isfinite(a) and np.isfinite(b) else float("nan")
+
+
+def _gain_cost_at(table: pd.DataFrame, levers: Levers, include_indirect: bool,
+                  basis: str) -> tuple[float, float]:
+    factors = _factors(table, levers)
+    costs = _costs(table, levers, factors)
+    parts = COST_PARTS if include_indirect else COST_PARTS[:2]
+    stacked = np.vstack([costs[p] for p in parts])
+    recorded = ~np.isnan(stacked).all(axis=0)
+    # Rows count when cost and gain are recorded at the baseline (a zero lever must not
+    # change which rows count).
+    cost = np.where(recorded, np.nansum(stacked, axis=0), np.nan)
+    base_gain = table[basis].to_numpy(dtype=float)
+    gain = base_gain * factors[basis]
+    both = recorded & ~np.isnan(base_gain)
+    return float(gain[both].sum()), float(cost[both].sum())
+
+
+def _channels(table: pd.DataFrame) -> list[str]:
+    return sorted(str(c) for c in table["channel"].dropna().unique())
+
+
+def sensitivity(table: pd.DataFrame, levers: Levers, *, step: float = 0.10,
+                include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+    """Tornado: the ROI change when each lever alone moves by −step and +step (relative).
+
+    Levers: the scalar ones, each channel's cost and volume, and each cost item. Shape out:
+    ``lever``, ``roi`` (the scenario's), ``roi_low``, ``roi_high``, ``delta_low``,
+    ``delta_high``, ``swing`` = |roi_high − roi_low|, ``rank`` (1 = most sensitive). Ties
+    (equal swings to 12 significant digits) rank in the order of the lever keys, so ranks
+    are stable.
+
+    >>> t = pd.DataFrame({"channel": ["x"], "cost_direct_fixed": [8000.0],
+    ...     "cost_direct_variable": [0.0], "cost_indirect_fixed": [0.0],
+    ...     "cost_indirect_variable": [0.0], "contacts": [800.0], "leads": [120.0],
+    ...     "opportunities": [30.0], "meetings": [float("nan")], "clients": [10.0],
+    ...     "revenue": [60000.0], "margin": [24000.0]})
+    >>> s = sensitivity(t, Levers())
+    >>> s.set_index("lever").loc["win_rate", ["delta_low", "delta_high"]].round(3).tolist()
+    [-0.3, 0.3]
+    """
+    opts = {"include_indirect": include_indirect, "basis": basis}
+    roi_now = scenario_roi(table, levers, **opts)
+    flat = levers.flat()
+    keys = (list(SCALAR_LEVERS) + [f"cost.{c}" for c in _channels(table)]
+            + [f"volume.{c}" for c in _channels(table)] + [f"item.{i}" for i in COST_ITEMS])
+    rows = []
+    for order, key in enumerate(keys):
+        current = flat.get(key, 1.0)
+        low = scenario_roi(table, levers.with_lever(key, current * (1 - step)), **opts)
+        high = scenario_roi(table, levers.with_lever(key, current * (1 + step)), **opts)
+        rows.append({"lever": key, "order": order, "roi": roi_now, "roi_low": low,
+                     "roi_high": high, "delta_low": low - roi_now, "delta_high": high - roi_now})
+    out = pd.DataFrame(rows)
+    out["swing"] = (out["roi_high"] - out["roi_low"]).abs()
+    key = out["swing"].map(lambda v: float(f"{v:.12g}") if np.isfinite(v) else -1.0)
+    out = out.assign(_key=key).sort_values(["_key", "order"], ascending=[False, True],
+                                           kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    cols = ["lever", "roi", "roi_low", "roi_high", "delta_low", "delta_high", "swing", "rank"]
+    return out[cols].reset_index(drop=True)
+
+
+def _parse(value: object, key: str) -> float:
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise InputError(f"the lever '{key}' is '{value}', not a number",
+                         expected="a multiplier such as 0.7 or 1.2") from None
+    return _check(number, key)
+
+
+def to_query(levers: Levers) -> dict[str, str]:
+    """The moved levers as URL query parameters (values with up to 6 significant digits).
+
+    >>> to_query(Levers(win_rate=1.2, channel_cost={"events": 0.7}))
+    {'win_rate': '1.2', 'cost.events': '0.7'}
+    """
+    return {k: f"{v:.6g}" for k, v in levers.moved().items()}
+
+
+def from_query(params: Mapping[str, object]) -> Levers:
+    """Levers from URL query parameters; keys that are not levers are ignored.
+
+    A lever's value that is not a multiplier between 0 and ``MAX_MULTIPLIER`` raises
+    ``InputError``.
+
+    >>> from_query({"win_rate": "1.2", "cost.events": "0.7", "lang": "en"}).moved()
+    {'win_rate': 1.2, 'cost.events': 0.7}
+    """
+    values = {}
+    for key, value in params.items():
+        kind, _, name = str(key).partition(".")
+        is_lever = (kind in SCALAR_LEVERS and not name) or (
+            kind in ("cost", "volume") and name) or (kind == "item" and name in COST_ITEMS)
+        if not is_lever:
+            continue
+        if isinstance(value, list):
+            value = value[-1] if value else "1"
+        values[str(key)] = _parse(value, str(key))
+    return Levers.from_flat(values)
+
+
+def to_json(levers: Levers) -> str:
+    """A small JSON document of the scenario's levers (every lever, moved or not).
+
+    >>> print(to_json(Levers(contacts=2.0)).splitlines()[1])
+      "kind": "roi-scenario",
+    """
+    return json.dumps({"kind": "roi-scenario", "version": 1, "levers": levers.flat()},
+                      indent=2, ensure_ascii=False)
+
+
+def from_json(text: str | bytes, name: str = "scenario.json") -> Levers:
+    """Levers from a ``to_json`` document; anything else raises ``InputError``.
+
+    >>> from_json(to_json(Levers(win_rate=0.5))).win_rate
+    0.5
+    """
+    try:
+        doc = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a JSON document ({exc})", file=name,
+                         expected="a scenario saved by the app") from None
+    levers = doc.get("levers") if isinstance(doc, dict) else None
+    if not isinstance(levers, dict):
+        raise InputError("no 'levers' object", file=name,
+                         expected="a scenario saved by the app") from None
+    try:
+        return from_query(levers)
+    except InputError as exc:
+        raise exc.located(file=name) from None
+
+
+def assumptions_table(levers: Levers, lang: str = "fr") -> pd.DataFrame:
+    """The scenario's levers as a table for people: lever label, key, multiplier.
+
+    >>> assumptions_table(Levers(win_rate=1.5), "en").iloc[3, :2].tolist()
+    ['Win rate', 'win_rate']
+    """
+    flat = levers.flat()
+    return pd.DataFrame({"label": [lever_label(k, lang) for k in flat], "lever": list(flat),
+                         "multiplier": list(flat.values())})
