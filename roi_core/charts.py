@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from roi_core.formatting import label
+from roi_core.formatting import label, percent
 
 __all__ = [
     "FUNNEL_STAGES",
@@ -20,6 +20,10 @@ __all__ = [
     "channel_chart",
     "efficiency_chart",
     "roi_by_month_chart",
+    "with_series",
+    "compare_channel_data",
+    "tornado_data",
+    "tornado_chart",
 ]
 
 FUNNEL_STAGES = ["targets", "contacts", "leads", "opportunities", "meetings", "clients"]
@@ -155,3 +159,67 @@ def roi_by_month_chart(kpis: pd.DataFrame, lang: str = "fr",
     chart = alt.Chart(data).mark_bar().encode(**enc)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="grey").encode(y="y:Q")
     return (chart + zero).properties(width="container", height=220)
+
+
+def with_series(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Stack KPI tables (baseline, scenario, …) with a ``series`` column naming each.
+
+    >>> k = pd.DataFrame({"channel": ["a"], "roi": [2.0]})
+    >>> with_series({"Référence": k, "Scénario": k})["series"].tolist()
+    ['Référence', 'Scénario']
+    """
+    return pd.concat([f.assign(series=name) for name, f in frames.items()], ignore_index=True)
+
+
+def compare_channel_data(frames: dict[str, pd.DataFrame], metrics: list[str], lang: str = "fr",
+                         by: str = "channel") -> pd.DataFrame:
+    """``channel_data`` of several KPI tables, with a ``series`` column (for ``channel_chart``
+    with ``series="series"``).
+
+    >>> k = pd.DataFrame({"channel": ["a"], "roi": [2.0]})
+    >>> compare_channel_data({"x": k, "y": k}, ["roi"], "en")["series"].tolist()
+    ['x', 'y']
+    """
+    parts = [channel_data(f, metrics, lang, by).assign(series=name)
+             for name, f in frames.items()]
+    return pd.concat(parts, ignore_index=True)
+
+
+def tornado_data(sensitivity: pd.DataFrame, labels: dict[str, str], top: int = 10,
+                 step: float = 0.10, lang: str = "fr") -> pd.DataFrame:
+    """Long frame of a sensitivity ranking (``roi_core.scenario.sensitivity``) for a tornado.
+
+    One row per (lever, side): ``lever`` (label), ``rank``, ``side`` ("−10 %" / "+10 %"),
+    ``delta`` (the ROI change, a fraction). Keeps the ``top`` ranked levers with a swing.
+
+    >>> s = pd.DataFrame({"lever": ["win_rate"], "rank": [1], "delta_low": [-0.3],
+    ...                   "delta_high": [0.3], "swing": [0.6]})
+    >>> tornado_data(s, {"win_rate": "Win rate"}, lang="en")[["side", "delta"]].values.tolist()
+    [['-10%', -0.3], ['+10%', 0.3]]
+    """
+    kept = sensitivity[sensitivity["swing"] > 0].sort_values("rank").head(top)
+    low, high = (percent(-step, lang, decimals=0), "+" + percent(step, lang, decimals=0))
+    rows = []
+    for _, r in kept.iterrows():
+        name = labels.get(r["lever"], r["lever"])
+        rows.append({"lever": name, "rank": int(r["rank"]), "side": low,
+                     "delta": float(r["delta_low"])})
+        rows.append({"lever": name, "rank": int(r["rank"]), "side": high,
+                     "delta": float(r["delta_high"])})
+    return pd.DataFrame(rows, columns=["lever", "rank", "side", "delta"])
+
+
+def tornado_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
+    """Tornado: ROI change (points) for each lever moved down and up, biggest swing on top."""
+    order = list(dict.fromkeys(data.sort_values("rank")["lever"]))
+    title = {"fr": "Variation du ROI", "en": "ROI change"}.get(lang, "ROI change")
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("lever:N", sort=order, title=None),
+        x=alt.X("delta:Q", title=title, axis=alt.Axis(format="+%")),
+        color=alt.Color("side:N", title=None, scale=alt.Scale(range=["#e45756", "#54a24b"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("lever:N", title=""), alt.Tooltip("side:N", title=""),
+                 alt.Tooltip("delta:Q", format="+.1%", title=title)],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey").encode(x="x:Q")
+    return (bars + zero).properties(width="container", height=alt.Step(18))

@@ -75,6 +75,7 @@ __all__ = [
     "sensitivity",
     "to_query",
     "from_query",
+    "is_lever_key",
     "to_json",
     "from_json",
     "assumptions_table",
@@ -466,6 +467,17 @@ def to_query(levers: Levers) -> dict[str, str]:
     return {k: f"{v:.6g}" for k, v in levers.moved().items()}
 
 
+def is_lever_key(key: str) -> bool:
+    """Whether a URL query parameter names a lever (``win_rate``, ``cost.<channel>``, …).
+
+    >>> is_lever_key("win_rate"), is_lever_key("cost.events"), is_lever_key("lang")
+    (True, True, False)
+    """
+    kind, _, name = str(key).partition(".")
+    return ((kind in SCALAR_LEVERS and not name) or (kind in ("cost", "volume") and bool(name))
+            or (kind == "item" and name in COST_ITEMS))
+
+
 def from_query(params: Mapping[str, object]) -> Levers:
     """Levers from URL query parameters; keys that are not levers are ignored.
 
@@ -477,10 +489,7 @@ def from_query(params: Mapping[str, object]) -> Levers:
     """
     values = {}
     for key, value in params.items():
-        kind, _, name = str(key).partition(".")
-        is_lever = (kind in SCALAR_LEVERS and not name) or (
-            kind in ("cost", "volume") and name) or (kind == "item" and name in COST_ITEMS)
-        if not is_lever:
+        if not is_lever_key(str(key)):
             continue
         if isinstance(value, list):
             value = value[-1] if value else "1"

@@ -1,0 +1,439 @@
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium", app_title="Rentabilité de la prospection")
+
+with app.setup:
+    import os
+    from pathlib import Path
+
+    import marimo as mo
+
+    import roi_core
+    from roi_core import app_view as view
+    from roi_core import charts
+    from roi_core import scenario as sc
+    from roi_core.app_export import scenario_results, tables_xlsx_bytes
+    from roi_core.errors import InputError
+    from roi_core.facts import filter_facts
+    from roi_core.formatting import LANGS, label
+    from roi_core.io import load_bytes, load_workbook
+    from roi_core.kpis import compute_kpis
+
+    # Deployment settings (environment, read once per session).
+    PROJECT_DIR = Path(roi_core.__file__).resolve().parents[1]
+    DEFAULT_WORKBOOK = Path(os.environ.get("ROI_WORKBOOK")
+                            or PROJECT_DIR / "sample_data" / "demo_company.xlsx")
+    ALLOW_DOWNLOAD = os.environ.get("ROI_ALLOW_DOWNLOAD") == "1"
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    MAX_SCENARIO_BYTES = 64 * 1024
+    LEVER_RANGES = {
+        "contacts": (0.0, 3.0), "lead_rate": (0.25, 3.0), "opportunity_rate": (0.25, 3.0),
+        "win_rate": (0.25, 3.0), "revenue_per_client": (0.5, 2.0), "margin_rate": (0.5, 1.5),
+        "hourly_rate": (0.5, 2.0), "cost": (0.0, 2.0), "volume": (0.0, 3.0), "item": (0.0, 2.0),
+    }
+
+
+@app.cell
+def _():
+    # The URL holds the language and the scenario; read once when the session opens.
+    _params = mo.query_params().to_dict()
+    start_lang = _params.get("lang") if _params.get("lang") in LANGS else "fr"
+    lang_ui = mo.ui.dropdown({"Français": "fr", "English": "en"},
+                             value="Français" if start_lang == "fr" else "English",
+                             label="Langue / Language")
+    return (lang_ui,)
+
+
+@app.cell
+def _(lang_ui):
+    lang = lang_ui.value
+    mo.query_params()["lang"] = lang
+    return (lang,)
+
+
+@app.cell
+def _():
+    # The workbook the app opens on (the demo company, or ROI_WORKBOOK).
+    try:
+        start_dataset = load_workbook(DEFAULT_WORKBOOK)
+        start_error = None
+    except InputError as _err:
+        start_dataset, start_error = None, str(_err)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        start_dataset, start_error = None, f"{DEFAULT_WORKBOOK.name}: unreadable"
+    return start_dataset, start_error
+
+
+@app.cell
+def _(start_dataset, start_error):
+    # Per-session state: the last dataset that loaded well, and the last loading error.
+    get_dataset, set_dataset = mo.state(start_dataset)
+    get_load_error, set_load_error = mo.state(start_error)
+    # Bumped when the levers are replaced (reset, scenario file): rebuilds the sliders.
+    get_lever_rev, set_lever_rev = mo.state(0)
+    get_scenario_error, set_scenario_error = mo.state(None)
+    return (get_dataset, get_lever_rev, get_load_error, get_scenario_error, set_dataset,
+            set_lever_rev, set_load_error, set_scenario_error)
+
+
+@app.cell
+def _(lang):
+    upload = mo.ui.file(filetypes=[".xlsx", ".csv"], kind="area", max_size=MAX_UPLOAD_BYTES,
+                        label=view.text("upload", lang))
+    return (upload,)
+
+
+@app.cell
+def _(lang, set_dataset, set_load_error, upload):
+    # A new file replaces the figures only when it loads well.
+    if upload.value:
+        _file = upload.value[0]
+        try:
+            _loaded = load_bytes(_file.contents, _file.name)
+        except InputError as _err:
+            set_load_error(str(_err))
+        except Exception:  # noqa: BLE001 - never a traceback on screen
+            set_load_error(f"{_file.name}: {view.text('load_error_unknown', lang)}")
+        else:
+            set_dataset(_loaded)
+            set_load_error(None)
+    return
+
+
+@app.cell
+def _(get_dataset, get_load_error, lang):
+    dataset = get_dataset()
+    load_error = get_load_error()
+    _name = dataset.source if dataset is not None else ""
+    load_message = (mo.callout(mo.vstack([
+        mo.md(f"**{view.text('load_error', lang, name=_name)}**"),
+        mo.plain_text(load_error)]), kind="danger") if load_error else mo.md(""))
+    return dataset, load_message
+
+
+@app.cell
+def _(dataset, lang, load_message):
+    mo.stop(dataset is None, mo.vstack([load_message, mo.callout(view.text("no_data", lang),
+                                                                 kind="warn")]))
+    try:
+        base = sc.base_table(dataset)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    months = view.month_labels(base)
+    return base, months
+
+
+@app.cell
+def _(base, lang, months):
+    def _choices(column):
+        return sorted(str(v) for v in base[column].dropna().unique())
+
+    filters = mo.ui.dictionary({
+        "first": mo.ui.dropdown(months, value=months[0] if months else None,
+                                label=view.text("from", lang)),
+        "last": mo.ui.dropdown(months, value=months[-1] if months else None,
+                               label=view.text("to", lang)),
+        "channel": mo.ui.multiselect(_choices("channel"), label=label("channel", lang)),
+        "segment": mo.ui.multiselect(_choices("segment"), label=label("segment", lang)),
+        "team": mo.ui.multiselect(_choices("team"), label=label("team", lang)),
+    })
+    indirect = mo.ui.switch(value=True, label=view.text("indirect", lang))
+    basis = mo.ui.radio({view.text("basis_margin", lang): "margin",
+                         view.text("basis_revenue", lang): "revenue"},
+                        value=view.text("basis_margin", lang), label=view.text("basis", lang),
+                        inline=True)
+    return basis, filters, indirect
+
+
+@app.cell
+def _(base, filters, lang):
+    _f = filters.value
+    _months = (_f["first"], _f["last"]) if _f["first"] and _f["last"] else None
+    if _months and _months[0] > _months[1]:
+        _months = (_months[1], _months[0])
+    facts = filter_facts(base, months=_months, channels=_f["channel"] or None,
+                         segments=_f["segment"] or None, teams=_f["team"] or None)
+    mo.stop(facts.empty, mo.callout(view.text("empty_filter", lang), kind="warn"))
+    return (facts,)
+
+
+@app.cell
+def _(base, get_lever_rev, lang, set_scenario_error):
+    # The sliders start from the levers in the URL (a shared link reopens its scenario).
+    get_lever_rev()
+    try:
+        _start = sc.from_query(mo.query_params().to_dict())
+    except InputError as _err:
+        set_scenario_error(str(_err))
+        _start = sc.Levers()
+    _flat = _start.flat()
+
+    def _slider(key, kind=None):
+        low, high = LEVER_RANGES[kind or key]
+        value = min(max(_flat.get(key, 1.0), low), high)
+        return mo.ui.slider(low, high, step=0.05, value=value, show_value=True,
+                            debounce=True, label=sc.lever_label(key, lang) if not kind
+                            else key.partition(".")[2] or key, full_width=True)
+
+    _channels = sorted(str(c) for c in base["channel"].dropna().unique())
+    lever_funnel = mo.ui.dictionary({k: _slider(k) for k in sc.SCALAR_LEVERS})
+    lever_cost = mo.ui.dictionary({c: _slider(f"cost.{c}", "cost") for c in _channels})
+    lever_volume = mo.ui.dictionary({c: _slider(f"volume.{c}", "volume") for c in _channels})
+    lever_items = mo.ui.dictionary({i: mo.ui.slider(
+        0.0, 2.0, step=0.05, value=min(max(_flat.get(f"item.{i}", 1.0), 0.0), 2.0),
+        show_value=True, debounce=True, label=sc.lever_label(f"item.{i}", lang),
+        full_width=True) for i in sc.COST_ITEMS})
+    return lever_cost, lever_funnel, lever_items, lever_volume
+
+
+@app.cell
+def _(lever_cost, lever_funnel, lever_items, lever_volume):
+    levers = sc.Levers(
+        **{k: float(v) for k, v in lever_funnel.value.items()},
+        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
+        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
+        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
+    # Keep the URL in step with the sliders (no cell reads the URL again: no loop).
+    _params = mo.query_params()
+    _wanted = sc.to_query(levers)
+    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
+        del _params[_key]
+    for _key, _value in _wanted.items():
+        if _params.get(_key) != _value:
+            _params[_key] = _value
+    return (levers,)
+
+
+@app.cell
+def _(lang, set_lever_rev):
+    def _reset(_value):
+        _params = mo.query_params()
+        for _key in list(_params.to_dict()):
+            if sc.is_lever_key(_key):
+                del _params[_key]
+        set_lever_rev(lambda r: r + 1)
+        return _value
+
+    reset_button = mo.ui.button(label=view.text("reset", lang), on_click=_reset, value=0)
+    scenario_upload = mo.ui.file(filetypes=[".json"], max_size=MAX_SCENARIO_BYTES,
+                                 label=view.text("load_scenario", lang))
+    export_button = mo.ui.run_button(label=view.text("export", lang))
+    return export_button, reset_button, scenario_upload
+
+
+@app.cell
+def _(scenario_upload, set_lever_rev, set_scenario_error):
+    # A saved scenario replaces the levers (through the URL, which the sliders read).
+    if scenario_upload.value:
+        _file = scenario_upload.value[0]
+        try:
+            _levers = sc.from_json(_file.contents, _file.name)
+        except InputError as _err:
+            set_scenario_error(str(_err))
+        else:
+            _params = mo.query_params()
+            for _key in list(_params.to_dict()):
+                if sc.is_lever_key(_key):
+                    del _params[_key]
+            for _key, _value in sc.to_query(_levers).items():
+                _params[_key] = _value
+            set_scenario_error(None)
+            set_lever_rev(lambda r: r + 1)
+    return
+
+
+@app.cell
+def _(get_scenario_error, lang):
+    _err = get_scenario_error()
+    scenario_message = (mo.callout(mo.vstack([mo.md(f"**{view.text('scenario_error', lang)}**"),
+                                              mo.plain_text(_err)]), kind="warn")
+                        if _err else mo.md(""))
+    return (scenario_message,)
+
+
+@app.cell
+def _(basis, facts, indirect, lang, levers):
+    # Every figure: baseline and scenario through the same KPI engine.
+    _opts = {"include_indirect": bool(indirect.value), "basis": basis.value}
+    try:
+        scenario_facts = sc.apply_levers(facts, levers)
+        base_total = compute_kpis(facts, "total", **_opts).iloc[0]
+        scen_total = compute_kpis(scenario_facts, "total", **_opts).iloc[0]
+        base_channel = compute_kpis(facts, "channel", **_opts)
+        scen_channel = compute_kpis(scenario_facts, "channel", **_opts)
+        base_month = compute_kpis(facts, "month", **_opts)
+        scen_month = compute_kpis(scenario_facts, "month", **_opts)
+        sensitivity = sc.sensitivity(facts, levers, **_opts)
+        break_even = sc.break_even(facts, levers, **_opts)
+    except InputError as _err:
+        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    scenario_active = not levers.is_baseline()
+    return (base_channel, base_month, base_total, break_even, scen_channel, scen_month,
+            scen_total, scenario_active, sensitivity)
+
+
+@app.cell
+def _(dataset, facts, lang):
+    quality_badge = mo.md("")  # data-quality badge (roi_core.quality) goes here
+    _months = facts["month"].dropna().nunique()
+    source_line = mo.md(
+        f"**{view.text('source', lang)}** : `{dataset.source}` — "
+        f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
+    )
+    return quality_badge, source_line
+
+
+@app.cell
+def _(base_total, dataset, lang, scen_total, scenario_active):
+    _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
+                            currency=dataset.currency)
+    kpi_cards = mo.hstack(
+        [mo.stat(value=c["value"], label=c["label"], caption=c["delta"],
+                 direction=c["direction"], target_direction=c["target_direction"],
+                 bordered=True) for c in _cards],
+        wrap=True, gap=0.5, justify="start")
+    return (kpi_cards,)
+
+
+@app.cell
+def _(base_channel, base_month, base_total, lang, scen_channel, scen_month, scen_total,
+      scenario_active):
+    _b, _s = view.series_names(lang)
+    if scenario_active:
+        _funnel = charts.funnel_data({_b: base_total, _s: scen_total}, lang)
+        _channels = charts.compare_channel_data(
+            {_b: base_channel, _s: scen_channel},
+            ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"], lang)
+        _months = charts.with_series({_b: base_month, _s: scen_month})
+        _series = "series"
+    else:
+        _funnel = charts.funnel_data({_b: base_total}, lang)
+        _channels = charts.channel_data(
+            base_channel, ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client",
+                           "roi"], lang)
+        _months, _series = base_month, None
+    funnel_chart = charts.funnel_chart(_funnel, lang)
+    channel_chart = charts.channel_chart(_channels, lang, series=_series)
+    efficiency_chart = charts.efficiency_chart(scen_channel, lang)
+    month_chart = charts.roi_by_month_chart(_months, lang, series=_series)
+    return channel_chart, efficiency_chart, funnel_chart, month_chart
+
+
+@app.cell
+def _(break_even, dataset, lang, sensitivity):
+    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
+    tornado_chart = charts.tornado_chart(charts.tornado_data(sensitivity, _labels, lang=lang),
+                                         lang)
+    break_even_table = mo.ui.table(view.break_even_view(break_even, lang, dataset.currency),
+                                   selection=None, pagination=False,
+                                   show_download=ALLOW_DOWNLOAD, show_column_summaries=False)
+    return break_even_table, tornado_chart
+
+
+@app.cell
+def _(dataset, lang, scen_channel):
+    kpi_table = mo.ui.table(view.kpi_view(scen_channel, "channel", lang=lang,
+                                          currency=dataset.currency),
+                            selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
+                            show_column_summaries=False)
+    return (kpi_table,)
+
+
+@app.cell
+def _(lang, levers):
+    save_scenario = mo.download(data=sc.to_json(levers).encode("utf-8"),
+                                filename="scenario.json", mimetype="application/json",
+                                label=view.text("save", lang))
+    return (save_scenario,)
+
+
+@app.cell
+def _(basis, export_button, filters, indirect, lang, lang_ui, lever_cost, lever_funnel,
+      lever_items, lever_volume, reset_button, save_scenario, scenario_upload, upload):
+    mo.sidebar([
+        lang_ui,
+        mo.md(f"### {view.text('data', lang)}"), upload,
+        mo.md(f"### {view.text('filters', lang)}"), filters["first"], filters["last"],
+        filters["channel"], filters["segment"], filters["team"], indirect, basis,
+        mo.md(f"### {view.text('scenario', lang)}"), reset_button,
+        mo.md(f"_{view.text('levers', lang)}_"),
+        mo.accordion({
+            view.text("levers_funnel", lang): lever_funnel.vstack(),
+            view.text("levers_channel_cost", lang): lever_cost.vstack(),
+            view.text("levers_channel_volume", lang): lever_volume.vstack(),
+            view.text("levers_items", lang): lever_items.vstack(),
+        }, multiple=True),
+        mo.md(view.text("share", lang)), save_scenario, scenario_upload, export_button,
+    ], width="340px")
+    return
+
+
+@app.cell
+def _(lang, load_message, quality_badge, scenario_message, source_line):
+    mo.vstack([
+        mo.md(f"# {view.text('title', lang)}\n{view.text('subtitle', lang)}"),
+        mo.hstack([source_line, quality_badge], justify="space-between"),
+        load_message, scenario_message,
+    ])
+    return
+
+
+@app.cell
+def _(base_channel, base_total, export_button, lang, levers, scen_channel, scen_total):
+    # Built on demand (a click), as eager bytes: lazy downloads export empty.
+    mo.stop(not export_button.value)
+    try:
+        _results = scenario_results(base_total, scen_total, view.TABLE_KPIS + ["revenue"], lang)
+        _sheets = {
+            view.text("kpi_table", lang): scen_channel,
+            view.text("baseline", lang): base_channel,
+            view.text("scenario", lang): sc.assumptions_table(levers, lang),
+            view.text("headline", lang): _results,
+        }
+        _bytes = tables_xlsx_bytes(_sheets, lang)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    export_download = mo.download(
+        data=_bytes, filename="roi_prospection.xlsx", label=view.text("export", lang),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    export_download
+    return
+
+
+@app.cell
+def _(kpi_cards, lang):
+    mo.vstack([mo.md(f"## {view.text('headline', lang)}"), kpi_cards])
+    return
+
+
+@app.cell
+def _(channel_chart, efficiency_chart, funnel_chart, lang, month_chart):
+    mo.vstack([
+        mo.md(f"## {view.text('funnel', lang)}"), funnel_chart,
+        mo.md(f"## {view.text('channels', lang)}"), channel_chart,
+        mo.md(f"### {view.text('efficiency', lang)}"), efficiency_chart,
+        mo.md(f"## {view.text('roi_month', lang)}"), month_chart,
+    ])
+    return
+
+
+@app.cell
+def _(break_even_table, lang, tornado_chart):
+    mo.vstack([
+        mo.md(f"## {view.text('tornado', lang)}"), tornado_chart,
+        mo.md(f"## {view.text('break_even', lang)}"), break_even_table,
+    ])
+    return
+
+
+@app.cell
+def _(kpi_table, lang):
+    mo.vstack([mo.md(f"## {view.text('kpi_table', lang)}"), kpi_table])
+    return
+
+
+if __name__ == "__main__":
+    app.run()

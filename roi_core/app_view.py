@@ -1,0 +1,217 @@
+"""What the meeting app shows: its words in French and English, KPI cards, display tables.
+
+Present only: every number here comes from ``roi_core.kpis`` / ``roi_core.scenario`` and is
+formatted by ``roi_core.formatting``; nothing is computed beyond a difference for a delta.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from roi_core.formatting import KIND, kpi_value, label, number, percent
+from roi_core.scenario import lever_label
+
+__all__ = [
+    "TEXT",
+    "CARD_KPIS",
+    "TABLE_KPIS",
+    "text",
+    "kpi_cards",
+    "kpi_view",
+    "break_even_view",
+    "month_labels",
+    "series_names",
+]
+
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Rentabilité de la prospection", "Prospecting ROI"),
+    "subtitle": ("Quel canal gagne vraiment de l'argent ? Coûts complets, marge, scénarios.",
+                 "Which channel really earns its money? Full costs, margin, scenarios."),
+    "data": ("Données", "Data"),
+    "source": ("Fichier affiché", "File shown"),
+    "campaigns_months": ("{campaigns} campagnes, {months} mois",
+                         "{campaigns} campaigns, {months} months"),
+    "upload": ("Charger un classeur (.xlsx) ou un CSV", "Load a workbook (.xlsx) or a CSV"),
+    "load_error": ("Ce fichier n'a pas pu être chargé ; les chiffres affichés restent ceux de "
+                   "« {name} ».", "This file could not be loaded; the figures shown are still "
+                   "those of “{name}”."),
+    "load_error_unknown": ("le fichier n'est pas lisible (format inattendu).",
+                           "the file cannot be read (unexpected format)."),
+    "no_data": ("Aucune donnée chargée : chargez un classeur.", "No data loaded: load a workbook."),
+    "empty_filter": ("Aucune ligne ne correspond aux filtres choisis.",
+                     "No row matches the chosen filters."),
+    "filters": ("Filtres", "Filters"),
+    "from": ("Du mois", "From"),
+    "to": ("au mois", "to"),
+    "all": ("Tous", "All"),
+    "indirect": ("Inclure les coûts indirects", "Include indirect costs"),
+    "basis": ("ROI calculé sur", "ROI computed on"),
+    "basis_margin": ("la marge", "margin"),
+    "basis_revenue": ("le chiffre d'affaires", "revenue"),
+    "language": ("Langue", "Language"),
+    "scenario": ("Scénario", "Scenario"),
+    "baseline": ("Référence", "Baseline"),
+    "levers": ("Leviers (1 = comme dans les données)", "Levers (1 = as in the data)"),
+    "levers_funnel": ("Volume et conversion", "Volume and conversion"),
+    "levers_channel_cost": ("Coûts par canal", "Cost per channel"),
+    "levers_channel_volume": ("Volume par canal", "Volume per channel"),
+    "levers_items": ("Coûts par poste", "Cost per item"),
+    "reset": ("Revenir à la référence", "Reset to baseline"),
+    "save": ("Enregistrer le scénario (.json)", "Save the scenario (.json)"),
+    "load_scenario": ("Ouvrir un scénario (.json)", "Open a scenario (.json)"),
+    "scenario_error": ("Scénario non chargé", "Scenario not loaded"),
+    "share": ("Le lien de cette page contient le scénario : copiez-le pour le partager.",
+              "This page's link holds the scenario: copy it to share it."),
+    "export": ("Exporter les KPI et le scénario (.xlsx)",
+               "Export the KPIs and the scenario (.xlsx)"),
+    "headline": ("Chiffres clés", "Headline figures"),
+    "funnel": ("Entonnoir", "Funnel"),
+    "channels": ("Comparaison des canaux", "Channel comparison"),
+    "efficiency": ("Coût par opportunité et marge par client (taille = budget)",
+                   "Cost per opportunity vs margin per client (size = budget)"),
+    "roi_month": ("ROI par mois", "ROI by month"),
+    "tornado": ("Sensibilité du ROI (chaque levier à ±10 %)",
+                "ROI sensitivity (each lever ±10 %)"),
+    "break_even": ("Points morts (ROI = 0), les autres leviers inchangés",
+                   "Break-even points (ROI = 0), other levers held"),
+    "kpi_table": ("KPI par canal", "KPIs per channel"),
+    "lever": ("Levier", "Lever"),
+    "multiplier_now": ("Multiplicateur actuel", "Current multiplier"),
+    "multiplier_be": ("Multiplicateur au point mort", "Break-even multiplier"),
+    "value_now": ("Valeur actuelle", "Current value"),
+    "value_be": ("Valeur au point mort", "Break-even value"),
+    "quality": ("Qualité des données", "Data quality"),
+    "delta_vs": ("{delta} vs référence", "{delta} vs baseline"),
+}
+
+CARD_KPIS = ["cost", "leads", "opportunities", "clients", "cost_per_lead",
+             "cost_per_opportunity", "cac", "margin", "roi"]
+TABLE_KPIS = ["cost", "contacts", "leads", "opportunities", "clients", "cost_per_lead",
+              "cost_per_opportunity", "cac", "margin_per_client", "net_margin_per_client",
+              "margin", "roi", "win_rate", "break_even_win_rate"]
+
+
+def text(key: str, lang: str = "fr", **values: object) -> str:
+    """The app's words for ``key`` in ``lang``, with ``{placeholders}`` filled.
+
+    >>> text("campaigns_months", "en", campaigns=3, months=2)
+    '3 campaigns, 2 months'
+    """
+    pair = TEXT[key]
+    words = pair[0] if lang == "fr" else pair[1]
+    return words.format(**values) if values else words
+
+
+def series_names(lang: str = "fr") -> tuple[str, str]:
+    """The names of the two series on the charts: (baseline, scenario)."""
+    return text("baseline", lang), text("scenario", lang)
+
+
+def _undefined(value: object) -> bool:
+    try:
+        return value is None or math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def _delta(name: str, base: object, scen: object, lang: str, currency: str) -> str | None:
+    if _undefined(base) or _undefined(scen):
+        return None
+    diff = float(scen) - float(base)  # type: ignore[arg-type]
+    if abs(diff) < 1e-9 * max(1.0, abs(float(base))):  # type: ignore[arg-type]
+        return None
+    sign = "+" if diff > 0 else ""
+    if KIND.get(name) == "percent":
+        points = number(diff * 100, lang, decimals=1)
+        shown = f"{sign}{points} pt" if lang == "fr" else f"{sign}{points} pts"
+    else:
+        shown = sign + kpi_value(name, diff, lang, currency)
+    if float(base) != 0:  # type: ignore[arg-type]
+        rel = diff / abs(float(base))  # type: ignore[arg-type]
+        shown += f" ({'+' if rel > 0 else ''}{percent(rel, lang, decimals=1)})"
+    return text("delta_vs", lang, delta=shown)
+
+
+def kpi_cards(baseline: pd.Series, scenario: pd.Series | None = None,
+              names: Sequence[str] = CARD_KPIS, lang: str = "fr",
+              currency: str = "EUR") -> list[dict[str, object]]:
+    """One card per KPI: label, the scenario's value (else the baseline's), and the delta.
+
+    ``direction`` is "increase"/"decrease" when the scenario moves the KPI, else None;
+    ``target_direction`` says which way is good (down for costs).
+
+    >>> cards = kpi_cards(pd.Series({"roi": 2.0}), pd.Series({"roi": 1.5}), ["roi"], "en")
+    >>> cards[0]["value"], cards[0]["delta"], cards[0]["direction"]
+    ('150.0%', '-50.0 pts (-25.0%) vs baseline', 'decrease')
+    """
+    shown = scenario if scenario is not None else baseline
+    cards = []
+    for name in names:
+        value = shown.get(name)
+        delta = None if scenario is None else _delta(name, baseline.get(name), value, lang,
+                                                     currency)
+        direction = None
+        if delta is not None:
+            direction = "increase" if float(value) > float(baseline.get(name)) else "decrease"
+        cheaper_is_better = name == "cost" or name.startswith("cost_per") or name == "cac"
+        cards.append({"name": name, "label": label(name, lang),
+                      "value": kpi_value(name, value, lang, currency), "delta": delta,
+                      "direction": direction,
+                      "target_direction": "decrease" if cheaper_is_better else "increase"})
+    return cards
+
+
+def kpi_view(kpis: pd.DataFrame, by: str = "channel", names: Sequence[str] = TABLE_KPIS,
+             lang: str = "fr", currency: str = "EUR") -> pd.DataFrame:
+    """A KPI table as people read it: labelled headers, every figure formatted as text.
+
+    >>> k = pd.DataFrame({"channel": ["Emailing"], "cac": [800.0], "roi": [2.0]})
+    >>> kpi_view(k, "channel", ["cac", "roi"], "en").values.tolist()
+    [['Emailing', '€800.00', '200.0%']]
+    """
+    out = pd.DataFrame({label(by, lang): kpis[by].astype(str).to_numpy()})
+    for name in names:
+        out[label(name, lang)] = [kpi_value(name, v, lang, currency) for v in kpis[name]]
+    return out
+
+
+_BE_UNITS = {"contacts": "contacts", "win_rate": "win_rate",
+             "revenue_per_client": "revenue_per_client", "margin_rate": "win_rate"}
+
+
+def break_even_view(table: pd.DataFrame, lang: str = "fr", currency: str = "EUR") -> pd.DataFrame:
+    """``roi_core.scenario.break_even`` for people: lever label, multipliers and values.
+
+    >>> be = pd.DataFrame({"lever": ["win_rate"], "current": [1.0], "break_even": [1 / 3],
+    ...                    "value_now": [1 / 3], "value_at_break_even": [1 / 9]})
+    >>> break_even_view(be, "en").values.tolist()
+    [['Win rate', '×1.00', '×0.33', '33.3%', '11.1%']]
+    """
+    rows = []
+    for _, r in table.iterrows():
+        unit = _BE_UNITS.get(r["lever"])
+        rows.append({
+            text("lever", lang): lever_label(r["lever"], lang),
+            text("multiplier_now", lang): "×" + number(r["current"], lang, decimals=2),
+            text("multiplier_be", lang): "×" + number(r["break_even"], lang, decimals=2)
+            if not _undefined(r["break_even"]) else "—",
+            text("value_now", lang): kpi_value(unit, r["value_now"], lang, currency)
+            if unit else "—",
+            text("value_be", lang): kpi_value(unit, r["value_at_break_even"], lang, currency)
+            if unit else "—",
+        })
+    return pd.DataFrame(rows)
+
+
+def month_labels(facts: pd.DataFrame) -> list[str]:
+    """The distinct months of a fact table as "YYYY-MM", in order.
+
+    >>> month_labels(pd.DataFrame({"month": pd.to_datetime(["2026-02-01", "2026-01-01",
+    ...                                                      None])}))
+    ['2026-01', '2026-02']
+    """
+    months = pd.to_datetime(facts["month"]).dropna().drop_duplicates().sort_values()
+    return [m.strftime("%Y-%m") for m in months]
