@@ -1,0 +1,215 @@
+"""The served meeting app in Debian's Chromium: charts, sliders, uploads, sessions, read-only.
+
+Each test starts ``marimo run notebooks/roi_explorer.py`` on a free loopback port (the
+``marimo_server`` fixture) and drives it with Playwright (the ``browser`` fixture).
+Expected figures come from roi_core on the same files, formatted as the app formats them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from app_workbooks import company_sheets, write_workbook
+from conftest import NOTEBOOKS, SAMPLE
+
+from roi_core.formatting import kpi_value
+from roi_core.io import load_workbook
+from roi_core.kpis import compute_kpis
+from roi_core.scenario import Levers, apply_levers, base_table
+
+pytestmark = pytest.mark.browser
+APP = NOTEBOOKS / "roi_explorer.py"
+TIMEOUT = 90_000  # ms: the machine is shared, the first render compiles a lot
+
+
+def expected_card(path: Path, name: str, levers: Levers | None = None) -> str:
+    table = base_table(load_workbook(path))
+    if levers is not None:
+        table = apply_levers(table, levers)
+    return kpi_value(name, compute_kpis(table, "total").iloc[0][name], "fr")
+
+
+def open_app(context, url: str):
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.locator(".vega-embed canvas").nth(4).wait_for()
+    return page
+
+
+def _attr(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def card(page, label: str) -> str:
+    raw = page.locator(f"marimo-stat[data-label='{_attr(label)}']").first.get_attribute(
+        "data-value")
+    return json.loads(raw)
+
+
+def wait_card(page, label: str, value: str) -> None:
+    locator = page.locator(f"marimo-stat[data-label='{_attr(label)}']"
+                           f"[data-value='{_attr(value)}']").first
+    locator.wait_for()
+
+
+def upload(page, path: Path) -> None:
+    page.locator("input[type=file][accept*='.xlsx']").first.set_input_files(str(path))
+
+
+def chart_images(page) -> list[bytes]:
+    canvases = page.locator(".vega-embed canvas")
+    return [canvases.nth(i).screenshot() for i in range(canvases.count())]
+
+
+def assert_no_error(page) -> None:
+    text = page.inner_text("body")
+    assert "Traceback" not in text
+    assert page.locator(".marimo-error, [data-testid='marimo-error']").count() == 0
+
+
+def test_page_renders_with_charts_and_no_error(browser, marimo_server) -> None:
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    assert page.locator(".vega-embed canvas").count() >= 5
+    demo = SAMPLE / "demo_company.xlsx"
+    assert card(page, "ROI") == expected_card(demo, "roi")
+    assert card(page, "Coût") == expected_card(demo, "cost")
+    assert "Rentabilité de la prospection" in page.inner_text("body")  # French by default
+    assert "demo_company.xlsx" in page.inner_text("body")
+    assert_no_error(page)
+    context.close()
+
+
+def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) -> None:
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    demo = SAMPLE / "demo_company.xlsx"
+    roi_before, clients_before = card(page, "ROI"), card(page, "Clients")
+    before = chart_images(page)
+    page.get_by_text("Volume et conversion").first.click()
+    win_rate = page.locator("[role=slider]:visible").nth(3)  # contacts, lead, opportunity, win
+    win_rate.focus()
+    for _ in range(4):  # +0.05 each: ×1.2
+        win_rate.press("ArrowRight")
+    expected_roi = expected_card(demo, "roi", Levers(win_rate=1.2))
+    wait_card(page, "ROI", expected_roi)
+    assert card(page, "ROI") != roi_before
+    assert card(page, "Clients") == expected_card(demo, "clients", Levers(win_rate=1.2))
+    assert card(page, "Clients") != clients_before
+    caption = page.locator("marimo-stat[data-label='\"ROI\"']").first.get_attribute(
+        "data-caption")
+    assert "vs référence" in json.loads(caption)
+    page.wait_for_url(re.compile(r"win_rate=1\.2"))
+    page.wait_for_timeout(1500)  # let the charts redraw
+    after = chart_images(page)
+    assert sum(a != b for a, b in zip(before, after, strict=False)) >= 3
+    assert_no_error(page)
+    context.close()
+
+
+def test_a_shared_link_reopens_its_scenario(browser, marimo_server) -> None:
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url + "/?win_rate=1.2&lang=en")
+    demo = SAMPLE / "demo_company.xlsx"
+    expected = kpi_value("roi", compute_kpis(apply_levers(base_table(load_workbook(demo)),
+                                                          Levers(win_rate=1.2)),
+                                             "total").iloc[0]["roi"], "en")
+    wait_card(page, "ROI", expected)
+    assert "Prospecting ROI" in page.inner_text("body")
+    page.get_by_role("button", name="Reset to baseline").first.click()
+    wait_card(page, "ROI", kpi_value("roi", compute_kpis(base_table(load_workbook(demo)),
+                                                         "total").iloc[0]["roi"], "en"))
+    context.close()
+
+
+def test_upload_shows_its_numbers_and_a_broken_file_keeps_them(browser, marimo_server,
+                                                               tmp_path: Path) -> None:
+    good = write_workbook(tmp_path / "ma_societe.xlsx", company_sheets(2))
+    sheets = company_sheets(1)
+    sheets["Coûts"][3][3] = "beaucoup"  # row 4 of 'Coûts', column 'Montant'
+    broken = write_workbook(tmp_path / "casse.xlsx", sheets)
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    upload(page, good)
+    wait_card(page, "Coût", expected_card(good, "cost"))
+    assert card(page, "ROI") == expected_card(good, "roi")
+    assert "ma_societe.xlsx" in page.inner_text("body")
+    upload(page, broken)
+    callout = page.locator("text=/Coûts.*row 4.*Montant/").first
+    callout.wait_for()
+    assert "casse.xlsx" in callout.inner_text()
+    # the previous figures stay on screen
+    assert card(page, "Coût") == expected_card(good, "cost")
+    assert card(page, "ROI") == expected_card(good, "roi")
+    assert page.locator(".vega-embed canvas").count() >= 5
+    assert_no_error(page)
+    context.close()
+
+
+def test_two_viewers_each_see_their_own_upload(browser, marimo_server, tmp_path: Path) -> None:
+    first = write_workbook(tmp_path / "societe_a.xlsx", company_sheets(1))
+    second = write_workbook(tmp_path / "societe_b.xlsx", company_sheets(3))
+    server = marimo_server(APP)
+    ctx_a = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx_b = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page_a, page_b = open_app(ctx_a, server.url), open_app(ctx_b, server.url)
+    upload(page_a, first)
+    wait_card(page_a, "Coût", expected_card(first, "cost"))
+    upload(page_b, second)
+    wait_card(page_b, "Coût", expected_card(second, "cost"))
+    page_a.wait_for_timeout(1000)
+    assert card(page_a, "Coût") == expected_card(first, "cost")
+    assert expected_card(first, "cost") != expected_card(second, "cost")
+    assert "societe_b.xlsx" not in page_a.inner_text("body")
+    assert "societe_a.xlsx" not in page_b.inner_text("body")
+    # a third viewer still opens on the demo company
+    page_c = open_app(ctx_a, server.url)
+    assert card(page_c, "Coût") == expected_card(SAMPLE / "demo_company.xlsx", "cost")
+    ctx_a.close()
+    ctx_b.close()
+
+
+def test_served_app_shows_no_code_and_no_table_download(browser, marimo_server) -> None:
+    server = marimo_server(APP)
+    with urllib.request.urlopen(server.url) as response:
+        html = response.read().decode("utf-8", "replace")
+    assert "apply_levers" not in html and "def _(" not in html
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    page.locator("marimo-table").first.wait_for(state="attached")
+    assert page.locator(".cm-editor").count() == 0
+    assert "apply_levers" not in page.content()
+    assert page.locator("marimo-table").count() >= 2
+    assert page.locator("marimo-table .lucide-download").count() == 0
+    tables = page.locator("marimo-table")
+    assert {tables.nth(i).get_attribute("data-show-download")
+            for i in range(tables.count())} == {"false"}
+    context.close()
+
+
+def test_deployer_can_allow_table_downloads(browser, marimo_server) -> None:
+    server = marimo_server(APP, env={"ROI_ALLOW_DOWNLOAD": "1"})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    page.locator("marimo-table .lucide-download").first.wait_for(state="attached")
+    assert page.locator("marimo-table .lucide-download").count() >= 2
+    context.close()
+
+
+def test_gallery_lists_the_app(browser, marimo_server) -> None:
+    server = marimo_server(NOTEBOOKS)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server.url)
+    page.get_by_text(re.compile("roi.explorer", re.IGNORECASE)).first.wait_for()
+    context.close()

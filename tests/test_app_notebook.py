@@ -1,0 +1,109 @@
+"""The meeting app runs headless (``app.run()``) on the demo company and on other workbooks."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from app_workbooks import article_sheets, company_sheets, write_workbook
+from conftest import NOTEBOOKS, ROOT, SAMPLE
+from openpyxl import load_workbook as open_xlsx
+
+from roi_core.io import load_workbook
+from roi_core.kpis import compute_kpis
+from roi_core.scenario import base_table
+
+APP = NOTEBOOKS / "roi_explorer.py"
+
+
+def run_app(monkeypatch: pytest.MonkeyPatch, workbook: Path | None) -> dict:
+    if workbook is None:
+        monkeypatch.delenv("ROI_WORKBOOK", raising=False)
+    else:
+        monkeypatch.setenv("ROI_WORKBOOK", str(workbook))
+    spec = importlib.util.spec_from_file_location("roi_explorer_under_test", APP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _, defs = module.app.run()
+    return defs
+
+
+def test_app_runs_on_the_demo_company(monkeypatch: pytest.MonkeyPatch) -> None:
+    defs = run_app(monkeypatch, None)
+    demo = SAMPLE / "demo_company.xlsx"
+    expected = compute_kpis(base_table(load_workbook(demo)), "total").iloc[0]
+    assert defs["dataset"].source == "demo_company.xlsx"
+    assert defs["base_total"]["roi"] == expected["roi"]
+    assert defs["scen_total"]["cost"] == expected["cost"]
+    assert not defs["scenario_active"]
+    assert set(defs["base_channel"]["channel"]) == set(expected_channels(demo))
+    assert defs["lang"] == "fr"
+
+
+def expected_channels(path: Path) -> list[str]:
+    return list(load_workbook(path).campaigns["channel"].unique())
+
+
+def test_app_runs_on_a_workbook_written_by_the_test(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "societe.xlsx", company_sheets(2))
+    defs = run_app(monkeypatch, path)
+    expected = compute_kpis(base_table(load_workbook(path)), "total").iloc[0]
+    assert defs["dataset"].source == "societe.xlsx"
+    assert defs["base_total"]["cost"] == expected["cost"] == 2 * 23800.0
+    assert defs["base_total"]["clients"] == 36.0
+    sens = defs["sensitivity"]
+    assert sens["rank"].tolist() == list(range(1, len(sens) + 1))
+
+
+def test_app_on_the_article_case_shows_its_break_even(monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    defs = run_app(monkeypatch, write_workbook(tmp_path / "article.xlsx", article_sheets()))
+    be = defs["break_even"].set_index("lever")
+    assert round(be.loc["win_rate", "value_at_break_even"], 4) == 0.1111
+    assert defs["base_total"]["roi"] == pytest.approx(2.0)
+
+
+def test_app_on_an_unreadable_workbook_stops_with_a_message(monkeypatch: pytest.MonkeyPatch,
+                                                            tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    defs = run_app(monkeypatch, bad)
+    assert defs["dataset"] is None
+    assert "bad.xlsx" in defs["load_error"]
+    assert "base_total" not in defs  # every figure cell stopped, none crashed
+
+
+def test_export_workbook_holds_kpis_and_scenario(tmp_path: Path) -> None:
+    from roi_core.app_export import scenario_results, tables_xlsx_bytes
+    from roi_core.scenario import Levers, apply_levers, assumptions_table
+
+    table = base_table(load_workbook(write_workbook(tmp_path / "c.xlsx", company_sheets())))
+    levers = Levers(win_rate=1.2)
+    base = compute_kpis(table, "total").iloc[0]
+    scen = compute_kpis(apply_levers(table, levers), "total").iloc[0]
+    data = tables_xlsx_bytes({"KPI": compute_kpis(table, "channel"),
+                              "Scénario": assumptions_table(levers),
+                              "Résultats": scenario_results(base, scen, ["roi", "cost"])})
+    book = open_xlsx(io.BytesIO(data))
+    assert book.sheetnames == ["KPI", "Scénario", "Résultats"]
+    kpi = book["KPI"]
+    header = [c.value for c in kpi[1]]
+    assert header[:2] == ["Canal", "Campagnes"]
+    roi_col = header.index("ROI") + 1
+    assert kpi.cell(row=2, column=roi_col).number_format == "0.0%"
+    results = book["Résultats"]
+    assert results["C2"].value == pytest.approx(base["roi"])
+    assert results["D2"].value == pytest.approx(scen["roi"])
+    assert results["C2"].number_format == "0.0%" and results["C3"].number_format.endswith('"€"')
+
+
+def test_gallery_serves_the_notebooks_folder() -> None:
+    # `marimo run notebooks/` needs every notebook in the folder to parse as a marimo app
+    result = subprocess.run([sys.executable, "-m", "marimo", "check", str(NOTEBOOKS)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
