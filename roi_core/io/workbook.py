@@ -317,7 +317,7 @@ def _resolve_costs(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
 
 def _resolve_funnel(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
     _require_cells(frame, table, "campaign_id", "campaign id")
-    frame = frame.copy()
+    frame = _margin_given_as_rate(frame.copy(), frame["revenue"], table)
     frame["margin"] = frame["margin"].fillna(frame["revenue"] * frame["margin_rate"])
     keys = ["campaign_id", "month"]
     dup = frame.duplicated(keys, keep=False)
@@ -334,6 +334,27 @@ def _resolve_funnel(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
             sheet=table.sheet, row=int(rows[1]),
             column=_header(table, frame, "campaign_id"),
             expected="one row per campaign (and month)")
+    return frame
+
+
+def _margin_given_as_rate(frame: pd.DataFrame, revenue: pd.Series,
+                          table: RawTable) -> pd.DataFrame:
+    """A 'Marge' column typed as "40 %" (or 0.4 beside revenues of thousands) is a rate.
+
+    Reading it as 0.40 € of margin would be a silent error; a margin rate is what was meant.
+    """
+    margin = frame["margin"]
+    known = margin.notna()
+    if not known.any() or frame["margin_rate"].notna().any():
+        return frame
+    pos = next((p for p, h in enumerate(table.headers)
+                if h == frame.attrs.get("positions", {}).get("margin")), None)
+    texts = table.cells[pos][known.to_numpy()] if pos is not None else pd.Series(dtype=object)
+    typed_percent = len(texts) and texts.map(lambda v: isinstance(v, str) and "%" in v).all()
+    tiny = (margin[known] <= 1).all() and (revenue[known] > 1).all()
+    if typed_percent or tiny:
+        frame["margin_rate"] = margin
+        frame["margin"] = np.nan
     return frame
 
 
@@ -376,14 +397,15 @@ def _single_table_candidate(matched: dict[str, RawTable],
         positions = _map_headers(table, SINGLE_TABLE)
         has_volume = any(c in positions for c in ("leads", "clients", "opportunities",
                                                    "contacts"))
-        if "channel" in positions and "cost" in positions and has_volume:
+        has_cost = "cost" in positions or {"hours", "hourly_rate"} <= set(positions)
+        if "channel" in positions and has_cost and has_volume:
             return table
     if len(pool) == 1 and "campaigns" not in matched:
         table = pool[0]
         positions = _map_headers(table, SINGLE_TABLE)
         # One table that is none of the contract's sheets: say what the simple form needs.
         for col in SINGLE_TABLE.columns:
-            if col.required and col.name not in positions:
+            if (col.required or col.name == "cost") and col.name not in positions:
                 raise _missing_column(table, col)
         raise _missing_column(table, "'Leads' or 'Clients' (funnel volumes)")
     return None
@@ -399,7 +421,17 @@ def _from_single_table(table: RawTable, source: str) -> Dataset:
     frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
     _require_cells(frame, table, "campaign_id", "campaign")
     _require_cells(frame, table, "channel", "channel")
-    _require_cells(frame, table, "cost", "cost")
+    if "cost" not in positions and not {"hours", "hourly_rate"} <= set(positions):
+        raise _missing_column(table, SINGLE_TABLE.column("cost"))
+    from_hours = frame["hours"] * frame["hourly_rate"]
+    no_cost = frame["cost"].isna() & from_hours.isna()
+    if no_cost.any():
+        idx = int(np.flatnonzero(no_cost.to_numpy())[0])
+        raise InputError("the cost is blank", file=table.file, sheet=sheet,
+                         row=int(table.rows[idx]),
+                         column=positions.get("cost") or positions.get("hours"),
+                         expected="a cost (0 if the campaign cost nothing)",
+                         more=int(no_cost.sum()) - 1)
     keys = ["campaign_id", "month"]
     dup = frame.duplicated(keys, keep=False)
     if dup.any():
@@ -420,18 +452,24 @@ def _from_single_table(table: RawTable, source: str) -> Dataset:
     campaigns = campaigns.astype({c: t for c, t in COLUMNS["campaigns"].items()})
     campaigns["row"] = camp["row"].to_numpy()
 
+    frame["time_cost"] = from_hours
     lines = []
-    for column, category in (("cost", "direct"), ("indirect_cost", "indirect")):
+    for column, category, behaviour in (("cost", "direct", "fixed"),
+                                        ("time_cost", "direct", "variable"),
+                                        ("indirect_cost", "indirect", "fixed")):
         part = frame[frame[column].notna()]
+        item = "hours × hourly rate" if column == "time_cost" else positions.get(column, column)
         lines.append(pd.DataFrame({
             "campaign_id": part["campaign_id"], "category": category,
-            "item": positions.get(column, column), "amount": part[column],
-            "hours": np.nan, "hourly_rate": np.nan, "behaviour": "fixed",
-            "date": part["month"], "row": part["row"]}))
+            "item": item, "amount": part[column],
+            "hours": part["hours"] if column == "time_cost" else np.nan,
+            "hourly_rate": part["hourly_rate"] if column == "time_cost" else np.nan,
+            "behaviour": behaviour, "date": part["month"], "row": part["row"]}))
     costs = pd.concat(lines, ignore_index=True).astype(
         {c: t for c, t in COLUMNS["costs"].items()})
 
     revenue = frame["revenue"].fillna(frame["clients"] * frame["revenue_per_client"])
+    frame = _margin_given_as_rate(frame, revenue, table)
     margin = frame["margin"].fillna(revenue * frame["margin_rate"]).fillna(
         frame["clients"] * frame["margin_per_client"])
     rate = frame["margin_rate"].fillna(margin / revenue.where(revenue > 0))
