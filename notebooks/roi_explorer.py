@@ -253,29 +253,6 @@ def _(get_scenario_error, lang):
 
 
 @app.cell
-def _(basis, facts, indirect, lang, levers):
-    # Every figure: baseline and scenario through the same KPI engine.
-    _opts = {"include_indirect": bool(indirect.value), "basis": basis.value}
-    try:
-        scenario_facts = sc.apply_levers(facts, levers)
-        base_total = compute_kpis(facts, "total", **_opts).iloc[0]
-        scen_total = compute_kpis(scenario_facts, "total", **_opts).iloc[0]
-        base_channel = compute_kpis(facts, "channel", **_opts)
-        scen_channel = compute_kpis(scenario_facts, "channel", **_opts)
-        base_month = compute_kpis(facts, "month", **_opts)
-        scen_month = compute_kpis(scenario_facts, "month", **_opts)
-        sensitivity = sc.sensitivity(facts, levers, **_opts)
-        break_even = sc.break_even(facts, levers, **_opts)
-    except InputError as _err:
-        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    scenario_active = not levers.is_baseline()
-    return (base_channel, base_month, base_total, break_even, scen_channel, scen_month,
-            scen_total, scenario_active, sensitivity)
-
-
-@app.cell
 def _(dataset, facts, lang):
     quality_badge = mo.md("")  # data-quality badge (roi_core.quality) goes here
     _months = facts["month"].dropna().nunique()
@@ -284,91 +261,6 @@ def _(dataset, facts, lang):
         f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
     )
     return quality_badge, source_line
-
-
-@app.cell
-def _(base_total, dataset, lang, scen_total, scenario_active):
-    _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
-                            currency=dataset.currency)
-    kpi_cards = mo.hstack(
-        [mo.stat(value=c["value"], label=c["label"], caption=c["delta"],
-                 direction=c["direction"], target_direction=c["target_direction"],
-                 bordered=True) for c in _cards],
-        wrap=True, gap=0.5, justify="start")
-    return (kpi_cards,)
-
-
-@app.cell
-def _(base_channel, base_month, base_total, lang, scen_channel, scen_month, scen_total,
-      scenario_active):
-    _b, _s = view.series_names(lang)
-    if scenario_active:
-        _funnel = charts.funnel_data({_b: base_total, _s: scen_total}, lang)
-        _channels = charts.compare_channel_data(
-            {_b: base_channel, _s: scen_channel},
-            ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"], lang)
-        _months = charts.with_series({_b: base_month, _s: scen_month})
-        _series = "series"
-    else:
-        _funnel = charts.funnel_data({_b: base_total}, lang)
-        _channels = charts.channel_data(
-            base_channel, ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client",
-                           "roi"], lang)
-        _months, _series = base_month, None
-    funnel_chart = charts.funnel_chart(_funnel, lang)
-    channel_chart = charts.channel_chart(_channels, lang, series=_series)
-    efficiency_chart = charts.efficiency_chart(scen_channel, lang)
-    month_chart = charts.roi_by_month_chart(_months, lang, series=_series)
-    return channel_chart, efficiency_chart, funnel_chart, month_chart
-
-
-@app.cell
-def _(break_even, dataset, lang, sensitivity):
-    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-    tornado_chart = charts.tornado_chart(charts.tornado_data(sensitivity, _labels, lang=lang),
-                                         lang)
-    break_even_table = mo.ui.table(view.break_even_view(break_even, lang, dataset.currency),
-                                   selection=None, pagination=False,
-                                   show_download=ALLOW_DOWNLOAD, show_column_summaries=False)
-    return break_even_table, tornado_chart
-
-
-@app.cell
-def _(dataset, lang, scen_channel):
-    kpi_table = mo.ui.table(view.kpi_view(scen_channel, "channel", lang=lang,
-                                          currency=dataset.currency),
-                            selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
-                            show_column_summaries=False)
-    return (kpi_table,)
-
-
-@app.cell
-def _(lang, levers):
-    save_scenario = mo.download(data=sc.to_json(levers).encode("utf-8"),
-                                filename="scenario.json", mimetype="application/json",
-                                label=view.text("save", lang))
-    return (save_scenario,)
-
-
-@app.cell
-def _(basis, export_button, filters, indirect, lang, lang_ui, lever_cost, lever_funnel,
-      lever_items, lever_volume, reset_button, save_scenario, scenario_upload, upload):
-    mo.sidebar([
-        lang_ui,
-        mo.md(f"### {view.text('data', lang)}"), upload,
-        mo.md(f"### {view.text('filters', lang)}"), filters["first"], filters["last"],
-        filters["channel"], filters["segment"], filters["team"], indirect, basis,
-        mo.md(f"### {view.text('scenario', lang)}"), reset_button,
-        mo.md(f"_{view.text('levers', lang)}_"),
-        mo.accordion({
-            view.text("levers_funnel", lang): lever_funnel.vstack(),
-            view.text("levers_channel_cost", lang): lever_cost.vstack(),
-            view.text("levers_channel_volume", lang): lever_volume.vstack(),
-            view.text("levers_items", lang): lever_items.vstack(),
-        }, multiple=True),
-        mo.md(view.text("share", lang)), save_scenario, scenario_upload, export_button,
-    ], width="340px")
-    return
 
 
 @app.cell
@@ -404,9 +296,92 @@ def _(base_channel, base_total, export_button, lang, levers, scen_channel, scen_
 
 
 @app.cell
+def _(basis, facts, indirect, lang):
+    # The baseline's figures: they move with the filters, not with the sliders.
+    kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value}
+    try:
+        base_total = compute_kpis(facts, "total", **kpi_options).iloc[0]
+        base_channel = compute_kpis(facts, "channel", **kpi_options)
+        base_month = compute_kpis(facts, "month", **kpi_options)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    return base_channel, base_month, base_total, kpi_options
+
+
+@app.cell
+def _(facts, kpi_options, lang, levers):
+    # The scenario: the same fact rows with the levers moved, through the same KPI engine.
+    try:
+        scenario_facts = sc.apply_levers(facts, levers)
+        scen_total = compute_kpis(scenario_facts, "total", **kpi_options).iloc[0]
+    except InputError as _err:
+        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    scenario_active = not levers.is_baseline()
+    return scen_total, scenario_active, scenario_facts
+
+
+@app.cell
+def _(base_total, dataset, lang, scen_total, scenario_active):
+    _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
+                            currency=dataset.currency)
+    kpi_cards = mo.hstack(
+        [mo.stat(value=c["value"], label=c["label"], caption=c["delta"],
+                 direction=c["direction"], target_direction=c["target_direction"],
+                 bordered=True) for c in _cards],
+        wrap=True, gap=0.5, justify="start")
+    return (kpi_cards,)
+
+
+@app.cell
 def _(kpi_cards, lang):
     mo.vstack([mo.md(f"## {view.text('headline', lang)}"), kpi_cards])
     return
+
+
+@app.cell
+def _(base_total, lang, scen_total, scenario_active):
+    _b, _s = view.series_names(lang)
+    _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
+    funnel_chart = charts.VegaLite(charts.funnel_chart(charts.funnel_data(_rows, lang), lang))
+    return (funnel_chart,)
+
+
+@app.cell
+def _(kpi_options, lang, scenario_facts):
+    try:
+        scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
+        scen_month = compute_kpis(scenario_facts, "month", **kpi_options)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    return scen_channel, scen_month
+
+
+@app.cell
+def _(base_channel, lang, scen_channel, scenario_active):
+    _b, _s = view.series_names(lang)
+    _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
+    if scenario_active:
+        _data = charts.compare_channel_data({_b: base_channel, _s: scen_channel}, _metrics,
+                                            lang)
+        channel_chart = charts.VegaLite(charts.channel_chart(_data, lang, series="series"))
+    else:
+        channel_chart = charts.VegaLite(
+            charts.channel_chart(charts.channel_data(base_channel, _metrics, lang), lang))
+    efficiency_chart = charts.VegaLite(charts.efficiency_chart(scen_channel, lang))
+    return channel_chart, efficiency_chart
+
+
+@app.cell
+def _(base_month, lang, scen_month, scenario_active):
+    _b, _s = view.series_names(lang)
+    if scenario_active:
+        month_chart = charts.VegaLite(charts.roi_by_month_chart(
+            charts.with_series({_b: base_month, _s: scen_month}), lang, series="series"))
+    else:
+        month_chart = charts.VegaLite(charts.roi_by_month_chart(base_month, lang))
+    return (month_chart,)
 
 
 @app.cell
@@ -421,6 +396,30 @@ def _(channel_chart, efficiency_chart, funnel_chart, lang, month_chart):
 
 
 @app.cell
+def _(facts, kpi_options, lang, levers):
+    try:
+        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
+    tornado_chart = charts.VegaLite(charts.tornado_chart(
+        charts.tornado_data(sensitivity, _labels, lang=lang), lang))
+    return sensitivity, tornado_chart
+
+
+@app.cell
+def _(dataset, facts, kpi_options, lang, levers, scen_total):
+    try:
+        break_even = sc.break_even(facts, levers, totals=scen_total, **kpi_options)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    break_even_table = mo.ui.table(view.break_even_view(break_even, lang, dataset.currency),
+                                   selection=None, pagination=False,
+                                   show_download=ALLOW_DOWNLOAD, show_column_summaries=False)
+    return break_even, break_even_table
+
+
+@app.cell
 def _(break_even_table, lang, tornado_chart):
     mo.vstack([
         mo.md(f"## {view.text('tornado', lang)}"), tornado_chart,
@@ -430,8 +429,46 @@ def _(break_even_table, lang, tornado_chart):
 
 
 @app.cell
+def _(dataset, lang, scen_channel):
+    kpi_table = mo.ui.table(view.kpi_view(scen_channel, "channel", lang=lang,
+                                          currency=dataset.currency),
+                            selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
+                            show_column_summaries=False)
+    return (kpi_table,)
+
+
+@app.cell
 def _(kpi_table, lang):
     mo.vstack([mo.md(f"## {view.text('kpi_table', lang)}"), kpi_table])
+    return
+
+
+@app.cell
+def _(lang, levers):
+    save_scenario = mo.download(data=sc.to_json(levers).encode("utf-8"),
+                                filename="scenario.json", mimetype="application/json",
+                                label=view.text("save", lang))
+    return (save_scenario,)
+
+
+@app.cell
+def _(basis, export_button, filters, indirect, lang, lang_ui, lever_cost, lever_funnel,
+      lever_items, lever_volume, reset_button, save_scenario, scenario_upload, upload):
+    mo.sidebar([
+        lang_ui,
+        mo.md(f"### {view.text('data', lang)}"), upload,
+        mo.md(f"### {view.text('filters', lang)}"), filters["first"], filters["last"],
+        filters["channel"], filters["segment"], filters["team"], indirect, basis,
+        mo.md(f"### {view.text('scenario', lang)}"), reset_button,
+        mo.md(f"_{view.text('levers', lang)}_"),
+        mo.accordion({
+            view.text("levers_funnel", lang): lever_funnel.vstack(),
+            view.text("levers_channel_cost", lang): lever_cost.vstack(),
+            view.text("levers_channel_volume", lang): lever_volume.vstack(),
+            view.text("levers_items", lang): lever_items.vstack(),
+        }, multiple=True),
+        mo.md(view.text("share", lang)), save_scenario, scenario_upload, export_button,
+    ], width="340px")
     return
 
 

@@ -24,6 +24,8 @@ __all__ = [
     "compare_channel_data",
     "tornado_data",
     "tornado_chart",
+    "vega_spec",
+    "VegaLite",
 ]
 
 FUNNEL_STAGES = ["targets", "contacts", "leads", "opportunities", "meetings", "clients"]
@@ -223,3 +225,63 @@ def tornado_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey").encode(x="x:Q")
     return (bars + zero).properties(width="container", height=alt.Step(18))
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as JSON-ready dicts: NaN/NaT as None, timestamps as ISO dates."""
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _name_data(chart: object, datasets: dict[str, list]) -> None:
+    data = getattr(chart, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        name = f"data-{len(datasets)}"
+        datasets[name] = _records(data)
+        chart.data = alt.NamedData(name=name)  # type: ignore[attr-defined]
+    for attr in ("layer", "hconcat", "vconcat", "concat"):
+        parts = getattr(chart, attr, alt.Undefined)
+        if parts is not alt.Undefined and parts is not None:
+            for part in parts:
+                _name_data(part, datasets)
+    spec = getattr(chart, "spec", alt.Undefined)
+    if spec is not alt.Undefined and spec is not None:
+        _name_data(spec, datasets)
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec with its data inline (top-level ``datasets``, NaN as null),
+    without a schema validation pass (the builders of this module are tested instead).
+
+    >>> spec = vega_spec(alt.Chart(pd.DataFrame({"x": [1.0, float("nan")]})).mark_bar()
+    ...                  .encode(x="x:Q"))
+    >>> spec["data"], spec["datasets"]["data-0"]
+    ({'name': 'data-0'}, [{'x': 1.0}, {'x': None}])
+    """
+    chart = chart.copy(deep=True)
+    datasets: dict[str, list] = {}
+    _name_data(chart, datasets)
+    spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+class VegaLite:
+    """A chart for marimo to show, serialised once (``_mime_``) from ``vega_spec``."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.spec = vega_spec(chart)
+
+    def _mime_(self) -> tuple[str, str]:
+        import json
+
+        return "application/vnd.vegalite.v6+json", json.dumps(self.spec, default=str)

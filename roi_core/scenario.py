@@ -347,7 +347,7 @@ BREAK_EVEN_LEVERS = ["contacts", "win_rate", "revenue_per_client", "margin_rate"
 
 
 def break_even(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = True,
-               basis: str = "margin") -> pd.DataFrame:
+               basis: str = "margin", totals: pd.Series | None = None) -> pd.DataFrame:
     """For each lever, the multiplier at which the scenario's ROI is 0, other levers held.
 
     Gain and cost are affine in any single lever, so two evaluations give the root. Shape
@@ -355,11 +355,13 @@ def break_even(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = 
     ``current`` (its multiplier now), ``break_even`` (the multiplier at ROI = 0, NaN when
     no positive one exists), and for the rates and volumes ``value_now`` /
     ``value_at_break_even`` in the KPI's own unit (win rate as a fraction, contacts, …).
+    ``totals``: the scenario's total KPIs when the caller has them already (same options).
     """
     keys = list(BREAK_EVEN_LEVERS) + [f"cost.{c}" for c in _channels(table)]
     flat = levers.flat()
-    scen = compute_kpis(apply_levers(table, levers), "total",
-                        include_indirect=include_indirect, basis=basis).iloc[0]
+    scen = totals if totals is not None else compute_kpis(
+        apply_levers(table, levers), "total", include_indirect=include_indirect,
+        basis=basis).iloc[0]
     units = {"contacts": "contacts", "win_rate": "win_rate",
              "revenue_per_client": "revenue_per_client", "margin_rate": None}
     rows = []

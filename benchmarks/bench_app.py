@@ -1,0 +1,176 @@
+"""Meeting-app speed: scenario recomputation, and slider → updated figures in the browser.
+
+    python benchmarks/bench_app.py [--moves 24] [--no-browser]
+
+1. ``roi_core.scenario`` on a synthetic company of 1 000 campaigns (one fact row each, and
+   twelve months each): ``apply_levers`` alone, the scenario's ROI (``scenario_roi``), and
+   ``apply_levers`` + the total KPIs (``compute_kpis``). Target: under 10 ms.
+2. The served app (``marimo run notebooks/roi_explorer.py`` on the demo company, Debian's
+   Chromium): the win-rate slider is moved by the keyboard, one step at a time; each move is
+   timed in the page, from the key press to (a) the ROI card showing its new value and (b)
+   every chart's new spec in the page plus two animation frames (the redraw). Target:
+   under 100 ms median.
+Prints a table with the medians and their ratio to the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from roi_core.facts import COST_PARTS, DIMENSIONS  # noqa: E402
+from roi_core.kpis import compute_kpis  # noqa: E402
+from roi_core.scenario import LABOUR_PARTS, Levers, apply_levers, scenario_roi  # noqa: E402
+
+CHANNELS = ["Téléprospection", "Emailing", "Social selling", "Salons/Événements"]
+LEVERS = Levers(contacts=1.1, win_rate=1.2, hourly_rate=1.05,
+                channel_cost={"Salons/Événements": 0.7},
+                channel_volume={"Téléprospection": 1.3}, cost_item={"indirect_fixed": 0.9})
+
+
+def synthetic_table(campaigns: int, months: int, seed: int = 7) -> pd.DataFrame:
+    """A fact table shaped like ``roi_core.scenario.base_table``: campaigns × months rows."""
+    rng = np.random.default_rng(seed)
+    n = campaigns * months
+    ids = np.repeat([f"C{i:04d}" for i in range(campaigns)], months)
+    contacts = rng.integers(50, 2000, n).astype(float)
+    leads = np.floor(contacts * rng.uniform(0.02, 0.2, n))
+    opportunities = np.floor(leads * rng.uniform(0.1, 0.4, n))
+    clients = np.floor(opportunities * rng.uniform(0.1, 0.5, n))
+    revenue = clients * rng.uniform(2000, 9000, n)
+    table = pd.DataFrame({
+        "campaign_id": ids, "campaign": ids,
+        "channel": np.repeat(rng.choice(CHANNELS, campaigns), months),
+        "segment": np.repeat(rng.choice(["PME", "ETI"], campaigns), months),
+        "team": np.repeat(rng.choice(["Nord", "Sud"], campaigns), months),
+        "month": np.tile(pd.date_range("2026-01-01", periods=months, freq="MS"), campaigns),
+    })
+    for part in COST_PARTS:
+        table[part] = rng.uniform(0, 3000, n).round(2)
+    table["targets"] = contacts * 1.3
+    table["contacts"], table["leads"], table["opportunities"] = contacts, leads, opportunities
+    table["meetings"], table["clients"] = opportunities, clients
+    table["revenue"], table["margin"] = revenue, revenue * 0.4
+    for part, labour in zip(COST_PARTS, LABOUR_PARTS, strict=True):
+        table[labour] = table[part] * 0.5
+    return table[DIMENSIONS + COST_PARTS + ["targets", "contacts", "leads", "opportunities",
+                                            "meetings", "clients", "revenue", "margin",
+                                            *LABOUR_PARTS]]
+
+
+def median_ms(func, repeat: int = 200) -> float:
+    func()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bench_scenario() -> list[tuple[str, float, float]]:
+    rows = []
+    for months in (1, 12):
+        table = synthetic_table(1000, months)
+        label = f"1 000 campaigns × {months} month{'s' if months > 1 else ''} ({len(table)} rows)"
+        rows.append((f"scenario_roi, {label}", median_ms(lambda t=table: scenario_roi(t, LEVERS)),
+                     10.0))
+        rows.append((f"apply_levers, {label}",
+                     median_ms(lambda t=table: apply_levers(t, LEVERS)), 10.0))
+        rows.append((f"apply_levers + total KPIs, {label}",
+                     median_ms(lambda t=table: compute_kpis(apply_levers(t, LEVERS), "total"),
+                               repeat=50), 10.0))
+    return rows
+
+
+_WATCH = """
+() => { window.__bench = new Promise((resolve) => {
+  const roi = () => document.querySelector('marimo-stat[data-label=\\'"ROI"\\']');
+  const specs = () => Array.from(document.querySelectorAll('marimo-mime-renderer'))
+      .map((e) => e.getAttribute('data-data'));
+  const roiBefore = roi().getAttribute('data-value');
+  const specsBefore = new Set(specs());
+  const charts = specs().length;
+  let t0 = null, tCards = null;
+  const onKey = (e) => { if (t0 === null) t0 = e.timeStamp; };
+  document.addEventListener('keydown', onKey, true);
+  const check = () => {
+    if (t0 === null) return;
+    const now = performance.now();
+    const r = roi();
+    if (tCards === null && r && r.getAttribute('data-value') !== roiBefore) tCards = now;
+    const fresh = specs().filter((s) => !specsBefore.has(s)).length;
+    if (tCards !== null && fresh >= charts) {
+      observer.disconnect();
+      document.removeEventListener('keydown', onKey, true);
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        resolve({cards: tCards - t0, charts: performance.now() - t0});
+      }));
+    }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true});
+}); }
+"""
+
+
+def bench_browser(moves: int) -> list[tuple[str, float, float]]:
+    from conftest import CHROMIUM_FLAGS, NOTEBOOKS, MarimoServer, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    server = MarimoServer(NOTEBOOKS / "roi_explorer.py")
+    cards, charts = [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
+                                         args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(90_000)
+            page.goto(server.url)
+            page.locator(".vega-embed canvas").nth(4).wait_for()
+            page.get_by_text("Volume et conversion").first.click()
+            slider = page.locator("[role=slider]:visible").nth(3)  # win rate
+            slider.focus()
+            for i in range(moves + 2):
+                key = "ArrowRight" if (i // 6) % 2 == 0 else "ArrowLeft"
+                page.evaluate(_WATCH)
+                slider.press(key)
+                result = page.evaluate("() => window.__bench")
+                if i >= 2:  # the first two moves warm the kernel and the renderer
+                    cards.append(result["cards"])
+                    charts.append(result["charts"])
+            browser.close()
+    finally:
+        server.stop()
+    return [(f"slider → KPI cards updated (median of {len(cards)} moves)",
+             statistics.median(cards), 100.0),
+            (f"slider → all charts updated and drawn (median of {len(charts)} moves)",
+             statistics.median(charts), 100.0),
+            ("slider → all charts, 90th percentile", float(np.percentile(charts, 90)), 100.0)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=24)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    rows = bench_scenario()
+    if not args.no_browser:
+        rows += bench_browser(max(args.moves, 20))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'median ms':>10}  {'target ms':>9}  {'ratio':>6}")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>10.2f}  {target:>9.0f}  {value / target:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
