@@ -199,7 +199,7 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     bew = be & frame["opportunities"].notna()
     for col in ("cost", gain, "clients", "opportunities"):
         masked[f"bew__{col}"] = frame[col].where(bew)
-    work = pd.concat([frame[keys + SUMS + ["campaign_id"]],
+    work = pd.concat([frame[list(dict.fromkeys(keys + SUMS + ["campaign_id"]))],
                       pd.DataFrame(masked, index=frame.index)], axis=1)
     if keys:
         grouped = work.groupby(keys, dropna=False, sort=True)
