@@ -41,6 +41,10 @@ _EXPECTED = {
 }
 
 
+_DTYPES = {"count": "float64", "money": "float64", "number": "float64", "rate": "float64",
+           "date": "datetime64[ns]", "month": "datetime64[ns]"}
+
+
 def load_workbook(path: str | Path) -> Dataset:
     """Load a workbook (.xlsx), a CSV file, or a folder of CSV files into a Dataset.
 
@@ -199,14 +203,16 @@ def _typed_frame(table: RawTable, sheet: Sheet) -> pd.DataFrame:
                                   "a rate between 0 % and 100 %, such as 40 % (or 0,4)")
         out[col.name] = values.reset_index(drop=True)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table.cells)))
-    for name, dtype in COLUMNS.get(sheet.name, {}).items():
+    dtypes = COLUMNS.get(sheet.name) or {c.name: _DTYPES.get(c.kind, "object")
+                                          for c in sheet.columns}
+    for name, dtype in dtypes.items():
         if name not in frame:
             frame[name] = pd.Series(dtype=dtype, index=frame.index)
         elif dtype.startswith("datetime"):
             frame[name] = frame[name].astype(dtype)
         elif dtype == "object":
             frame[name] = frame[name].astype(object)
-    cols = list(COLUMNS[sheet.name]) if sheet.name in COLUMNS else list(frame.columns)
+    cols = list(dtypes)
     frame = frame[cols + [c for c in frame.columns if c not in cols]]
     frame["row"] = pd.array(table.rows, dtype="Int64")
     frame.attrs["positions"] = {k: table.headers[v] for k, v in positions.items()}
