@@ -196,3 +196,14 @@ def test_committed_workbook_is_the_generated_one(data, fresh) -> None:
                                   ).sum())
     np.testing.assert_allclose(data.funnel["margin"], fresh["funnel"]["margin"], rtol=1e-12)
 
+
+
+def test_kpis_by_campaign_and_by_campaign_and_month(data) -> None:
+    by_campaign = kpi_table(data, "campaign")
+    assert by_campaign["campaign_id"].tolist() == sorted(data.campaigns["campaign_id"])
+    assert (by_campaign["campaigns"] == 1).all()
+    cells = kpi_table(data, ["campaign", "month"])
+    total = kpi_table(data, "total").iloc[0]
+    assert cells["cost"].sum() == pytest.approx(total["cost"])
+    assert cells["leads"].sum() == total["leads"]
+    assert not cells.duplicated(["campaign_id", "month"]).any()
