@@ -508,7 +508,7 @@ def footer_html(figures: ReportFigures) -> str:
 _CSS = """
 body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#1d2330;margin:0;
 background:#f6f7f9;line-height:1.45}
-main{max-width:1000px;margin:0 auto;padding:24px 28px;background:#fff}
+main{max-width:1120px;margin:0 auto;padding:24px 28px;background:#fff}
 h1{font-size:1.7em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .5em;
 border-bottom:2px solid #4c78a8;padding-bottom:.2em}
 .period{font-size:1.05em}.lead{font-size:1.1em}
