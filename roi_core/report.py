@@ -32,6 +32,7 @@ import roi_core
 from roi_core import charts
 from roi_core.dataset import UNASSIGNED, Dataset
 from roi_core.errors import InputError
+from roi_core.facts import build_facts
 from roi_core.formatting import LANGS, LOCALES, kpi_value, label
 from roi_core.kpis import kpi_table
 
@@ -308,7 +309,12 @@ def headline_html(figures: ReportFigures) -> str:
             f"<div class='explain'>{_e(_EXPLAIN[name]['fr' if lang == 'fr' else 'en'])}</div>"
             "</div>")
     roi = total["roi"]
-    if pd.notna(roi):
+    if figures.months is None and figures.params.period is not None:
+        empty = ("Aucune donnée datée dans cette période : les chiffres ci-dessous ne sont "
+                 "pas définis." if lang == "fr" else
+                 "No dated data in this period: the figures below are not defined.")
+        summary = f"<p class='lead'>{_fig('total.empty', empty)}</p>"
+    elif pd.notna(roi):
         back = kpi_value("margin_per_client", 1 + roi, lang)
         gain = label("margin" if figures.params.basis == "margin" else "revenue", lang).lower()
         sentence = (f"Sur la période, chaque euro dépensé en prospection a rapporté {back} de "
@@ -426,7 +432,9 @@ def quality_facts(data: Dataset) -> dict[str, object]:
     with_costs = set(data.costs["campaign_id"].dropna())
     with_funnel = set(data.funnel["campaign_id"].dropna())
     names = data.campaigns.set_index("campaign_id")["campaign"]
+    facts = build_facts(data)
     return {
+        "undated": sorted(str(c) for c in facts.loc[facts["month"].isna(), "campaign"].unique()),
         "rows": {s: len(getattr(data, s)) for s in ("campaigns", "costs", "funnel", "deals",
                                                      "touchpoints", "activities")},
         "unassigned_costs": int((~data.costs["campaign_id"].isin(known)).sum()),
@@ -440,7 +448,8 @@ def quality_facts(data: Dataset) -> dict[str, object]:
     }
 
 
-def _quality_items(data: Dataset, lang: str) -> list[tuple[str, str]]:
+def _quality_items(data: Dataset, lang: str,
+                   period: tuple[str, str] | None = None) -> list[tuple[str, str]]:
     """(figure name, sentence) pairs for the data-quality section.
 
     HOOK: when ``roi_core.quality`` (the audit) is merged, add its errors and warnings
@@ -475,6 +484,11 @@ def _quality_items(data: Dataset, lang: str) -> list[tuple[str, str]]:
         items.append(("quality.without_funnel", (
             f"Campagne(s) sans volumes d'entonnoir : {names}." if fr else
             f"Campaign(s) with no funnel volumes: {names}.")))
+    if q["undated"] and period is not None:
+        names = ", ".join(q["undated"])
+        items.append(("quality.undated", (
+            f"Sans aucune date, donc hors de la période choisie : {names}." if fr else
+            f"Without any date, hence outside the chosen period: {names}.")))
     if len(items) == 1:
         items.append(("quality.ok", "Aucune anomalie de rattachement." if fr
                       else "No line is missing its campaign."))
@@ -485,7 +499,7 @@ def data_quality_html(figures: ReportFigures) -> str:
     """A short data-quality summary (see ``_quality_items`` for the hook)."""
     lang = figures.params.lang
     lis = "".join(f"<li>{_fig(name, text)}</li>"
-                  for name, text in _quality_items(figures.data, lang))
+                  for name, text in _quality_items(figures.data, lang, figures.params.period))
     return f"<section><h2>{_e(_t('quality', lang))}</h2><ul>{lis}</ul></section>"
 
 

@@ -194,3 +194,23 @@ def test_a_failing_cell_fails_the_command(tmp_path, small):
     assert run.returncode == 2, run.stderr
     assert "could not be built" in run.stderr and "roi" in run.stderr
     assert run.stderr.count("\n") == 1 and not out.exists()
+
+
+def test_the_simplest_form_without_dates(tmp_path):
+    # One CSV, one row per campaign, no month and no date: a workbook never seen before.
+    csv = tmp_path / "tableau.csv"
+    csv.write_text("Campagne;Canal;Coût;Contacts;Leads;Opportunités;Clients;CA par client;"
+                   "Taux de marge\nAppels;Téléprospection;8 000 €;800;120;30;10;6 000;40 %\n"
+                   "Mails;Emailing;3 000;2000;100;25;5;4000;35 %\n", encoding="utf-8")
+    page = build_report(ReportParams(csv, made_at=MADE_AT))
+    assert_self_contained(page)
+    assert page.count("<svg") == 2  # nothing dated: no ROI by month
+    shown = extract_figures(page)
+    # The article's case study (8 000 €, 10 clients × 6 000 € × 40 %) plus the emailing line:
+    # margin 24 000 + 7 000 = 31 000 for 11 000 of cost.
+    assert shown["total.roi"] == kpi_value("roi", (31000 - 11000) / 11000, "fr")
+    assert shown["channel.Téléprospection.cost_per_lead"] == kpi_value("cac", 8000 / 120)
+    dated = extract_figures(build_report(ReportParams(csv, period=("2026-01", "2026-02"),
+                                                      made_at=MADE_AT)))
+    assert "total.empty" in dated and dated["total.roi"] == "—"
+    assert dated["quality.undated"].endswith("Appels, Mails.")
