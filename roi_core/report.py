@@ -32,9 +32,9 @@ import roi_core
 from roi_core import charts
 from roi_core.dataset import UNASSIGNED, Dataset
 from roi_core.errors import InputError
-from roi_core.facts import build_facts
+from roi_core.facts import build_cycles, build_facts, filter_facts
 from roi_core.formatting import LANGS, LOCALES, kpi_value, label
-from roi_core.kpis import kpi_table
+from roi_core.kpis import compute_kpis
 
 __all__ = [
     "ReportParams",
@@ -146,14 +146,18 @@ class ReportFigures:
 
 def report_figures(data: Dataset, params: ReportParams) -> ReportFigures:
     """KPIs total, per channel and per month within the period (``roi_core.kpis``)."""
-    kw = {"include_indirect": params.include_indirect, "basis": params.basis,
-          "months": params.period}
-    by_month = kpi_table(data, "month", **kw)
+    facts = filter_facts(build_facts(data), months=params.period)
+    cycles = filter_facts(build_cycles(data), months=params.period)
+
+    def kpis(by: str) -> pd.DataFrame:  # kpi_table's steps, the facts built once
+        return compute_kpis(facts, by, include_indirect=params.include_indirect,
+                            basis=params.basis, cycles=cycles)
+
+    by_month = kpis("month")
     months = by_month["month"].dropna()
     covered = (str(months.min()), str(months.max())) if len(months) else None
-    return ReportFigures(params=params, data=data, total=kpi_table(data, "total", **kw).iloc[0],
-                         by_channel=kpi_table(data, "channel", **kw), by_month=by_month,
-                         months=covered)
+    return ReportFigures(params=params, data=data, total=kpis("total").iloc[0],
+                         by_channel=kpis("channel"), by_month=by_month, months=covered)
 
 
 # --- small HTML helpers -----------------------------------------------------------------
