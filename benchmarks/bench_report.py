@@ -57,6 +57,8 @@ def main() -> int:
         data = load_workbook(args.workbook)
         t, blob = _median_time(lambda: kpi_workbook_bytes(data), args.repeat)
         rows.append(("Excel export (kpi_workbook_bytes)", t, None, len(blob)))
+        t, blob = _median_time(lambda: kpi_workbook_bytes(data, raw_sheets=False), args.repeat)
+        rows.append(("Excel export, raw_sheets=False", t, None, len(blob)))
 
     print(f"workbook: {args.workbook.name}, median of {args.repeat} runs")
     print(f"{'case':<36} {'seconds':>8} {'target':>7} {'ratio':>6} {'bytes':>9}")

@@ -345,8 +345,13 @@ def _write_kpi_sheet(ws: Worksheet, labels: pd.DataFrame, columns: list[str],
 
 
 def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "margin",
-                 extra_sheets: dict[str, pd.DataFrame] | None = None) -> Workbook:
-    """The export as an openpyxl Workbook (see the module docstring for its sheets)."""
+                 extra_sheets: dict[str, pd.DataFrame] | None = None,
+                 raw_sheets: bool = True) -> Workbook:
+    """The export as an openpyxl Workbook (see the module docstring for its sheets).
+
+    ``raw_sheets=False`` leaves out the touchpoints and activities sheets: no KPI formula
+    reads them, and on a real CRM export they are most of the file and of the time.
+    """
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
     wb = Workbook()
@@ -356,6 +361,8 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
     tables: dict[str, _Table] = {}
     for name in INPUT_SHEETS:
         frame = getattr(data, name)
+        if name in ("touchpoints", "activities") and not raw_sheets:
+            continue
         if name in ("campaigns", "costs", "funnel") or len(frame):
             tables[name] = _write_input(wb, name, _input_frame(data, name))
 
@@ -447,7 +454,8 @@ def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str
 
 
 def kpi_workbook_bytes(data: Dataset, *, include_indirect: bool = True, basis: str = "margin",
-                       extra_sheets: dict[str, pd.DataFrame] | None = None) -> bytes:
+                       extra_sheets: dict[str, pd.DataFrame] | None = None,
+                       raw_sheets: bool = True) -> bytes:
     """The export as .xlsx bytes (for ``mo.download`` in the app).
 
     >>> from roi_core.io import load_bytes
@@ -457,15 +465,16 @@ def kpi_workbook_bytes(data: Dataset, *, include_indirect: bool = True, basis: s
     """
     buffer = io.BytesIO()
     kpi_workbook(data, include_indirect=include_indirect, basis=basis,
-                 extra_sheets=extra_sheets).save(buffer)
+                 extra_sheets=extra_sheets, raw_sheets=raw_sheets).save(buffer)
     return buffer.getvalue()
 
 
 def write_kpi_workbook(data: Dataset, path: str | Path, *, include_indirect: bool = True,
                        basis: str = "margin",
-                       extra_sheets: dict[str, pd.DataFrame] | None = None) -> Path:
+                       extra_sheets: dict[str, pd.DataFrame] | None = None,
+                       raw_sheets: bool = True) -> Path:
     """Write the export to ``path`` (.xlsx) and return the path."""
     path = Path(path)
     path.write_bytes(kpi_workbook_bytes(data, include_indirect=include_indirect, basis=basis,
-                                        extra_sheets=extra_sheets))
+                                        extra_sheets=extra_sheets, raw_sheets=raw_sheets))
     return path
