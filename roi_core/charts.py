@@ -26,6 +26,7 @@ __all__ = [
     "tornado_chart",
     "vega_spec",
     "VegaLite",
+    "roi_by_channel_chart",
 ]
 
 FUNNEL_STAGES = ["targets", "contacts", "leads", "opportunities", "meetings", "clients"]
@@ -285,3 +286,18 @@ class VegaLite:
         import json
 
         return "application/vnd.vegalite.v6+json", json.dumps(self.spec, default=str)
+def roi_by_channel_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
+    """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels."""
+    data = kpis[[by, "roi", "cost", "margin"]].dropna(subset=["roi"])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{by}:N", title=None, sort="-x"),
+        x=alt.X("roi:Q", title=label("roi", lang), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip(f"{by}:N", title=label(by, lang)),
+                 alt.Tooltip("roi:Q", format=".1%", title=label("roi", lang)),
+                 alt.Tooltip("cost:Q", format=",.0f", title=label("cost", lang))],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.condition("datum.roi < 0", alt.value("#e45756"), alt.value("#4c78a8")))
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("roi:Q", format=".0%"))
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey").encode(x="x:Q")
+    return (bars + text + zero).properties(width="container", height=alt.Step(22))
