@@ -100,7 +100,8 @@ _WATCH = """
   const roiBefore = roi().getAttribute('data-value');
   const specsBefore = new Set(specs());
   const charts = specs().length;
-  let t0 = null, tCards = null;
+  let t0 = null, tCards = null, seen = 0;
+  const marks = [];
   const onKey = (e) => { if (t0 === null) t0 = e.timeStamp; };
   document.addEventListener('keydown', onKey, true);
   const check = () => {
@@ -109,11 +110,13 @@ _WATCH = """
     const r = roi();
     if (tCards === null && r && r.getAttribute('data-value') !== roiBefore) tCards = now;
     const fresh = specs().filter((s) => !specsBefore.has(s)).length;
+    if (fresh > seen) { seen = fresh; marks.push(now - t0); }
     if (tCards !== null && fresh >= charts) {
       observer.disconnect();
       document.removeEventListener('keydown', onKey, true);
       requestAnimationFrame(() => requestAnimationFrame(() => {
-        resolve({cards: tCards - t0, charts: performance.now() - t0});
+        resolve({cards: tCards - t0, charts: performance.now() - t0, specs: now - t0,
+                 marks: marks});
       }));
     }
   };
@@ -128,7 +131,7 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
     from playwright.sync_api import sync_playwright
 
     server = MarimoServer(NOTEBOOKS / "roi_explorer.py")
-    cards, charts = [], []
+    cards, charts, specs, firsts = [], [], [], []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
@@ -148,11 +151,15 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
                 if i >= 2:  # the first two moves warm the kernel and the renderer
                     cards.append(result["cards"])
                     charts.append(result["charts"])
+                    specs.append(result["specs"])
+                    firsts.append(result["marks"][0])
             browser.close()
     finally:
         server.stop()
     return [(f"slider → KPI cards updated (median of {len(cards)} moves)",
              statistics.median(cards), 100.0),
+            ("slider → first chart's new spec in the page", statistics.median(firsts), 100.0),
+            ("slider → every chart's new spec in the page", statistics.median(specs), 100.0),
             (f"slider → all charts updated and drawn (median of {len(charts)} moves)",
              statistics.median(charts), 100.0),
             ("slider → all charts, 90th percentile", float(np.percentile(charts, 90)), 100.0)]

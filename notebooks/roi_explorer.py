@@ -13,7 +13,7 @@ with app.setup:
     from roi_core import app_view as view
     from roi_core import charts
     from roi_core import scenario as sc
-    from roi_core.app_export import scenario_results, tables_xlsx_bytes
+    from roi_core.app_export import export_bytes, scenario_results
     from roi_core.errors import InputError
     from roi_core.facts import filter_facts
     from roi_core.formatting import LANGS, label
@@ -274,18 +274,15 @@ def _(lang, load_message, quality_badge, scenario_message, source_line):
 
 
 @app.cell
-def _(base_channel, base_total, export_button, lang, levers, scen_channel, scen_total):
+def _(base_total, dataset, export_button, kpi_options, lang, levers, scen_channel,
+      scen_total):
     # Built on demand (a click), as eager bytes: lazy downloads export empty.
     mo.stop(not export_button.value)
     try:
-        _results = scenario_results(base_total, scen_total, view.TABLE_KPIS + ["revenue"], lang)
-        _sheets = {
-            view.text("kpi_table", lang): scen_channel,
-            view.text("baseline", lang): base_channel,
-            view.text("scenario", lang): sc.assumptions_table(levers, lang),
-            view.text("headline", lang): _results,
-        }
-        _bytes = tables_xlsx_bytes(_sheets, lang)
+        _results = scenario_results(base_total, scen_total, view.TABLE_KPIS + ["revenue"],
+                                    lang, dataset.currency)
+        _bytes = export_bytes(dataset, levers, _results, scen_channel, lang=lang,
+                              **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
     export_download = mo.download(

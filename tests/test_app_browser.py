@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from app_workbooks import company_sheets, write_workbook
 from conftest import NOTEBOOKS, SAMPLE
+from openpyxl import load_workbook as open_xlsx
 
 from roi_core.formatting import kpi_value
 from roi_core.io import load_workbook
@@ -114,7 +115,8 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     context.close()
 
 
-def test_a_shared_link_reopens_its_scenario(browser, marimo_server) -> None:
+def test_a_shared_link_reopens_its_scenario_exports_and_resets(browser, marimo_server,
+                                                                tmp_path: Path) -> None:
     server = marimo_server(APP)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = open_app(context, server.url + "/?win_rate=1.2&lang=en")
@@ -124,9 +126,22 @@ def test_a_shared_link_reopens_its_scenario(browser, marimo_server) -> None:
                                              "total").iloc[0]["roi"], "en")
     wait_card(page, "ROI", expected)
     assert "Prospecting ROI" in page.inner_text("body")
+    # the export carries the scenario (eager bytes: a real file, not an empty one)
+    page.get_by_role("button", name="Export the KPIs and the scenario (.xlsx)").first.click()
+    link = page.locator("marimo-download[data-filename='\"roi_prospection.xlsx\"']").first
+    link.wait_for(state="attached")
+    with page.expect_download() as download_info:
+        link.locator("a, button").first.click()
+    saved = tmp_path / "export.xlsx"
+    download_info.value.save_as(saved)
+    book = open_xlsx(saved)
+    values = {r[1]: r[2] for r in book["Scenario - levers"].iter_rows(min_row=2,
+                                                                       values_only=True)}
+    assert values["win_rate"] == 1.2
     page.get_by_role("button", name="Reset to baseline").first.click()
     wait_card(page, "ROI", kpi_value("roi", compute_kpis(base_table(load_workbook(demo)),
                                                          "total").iloc[0]["roi"], "en"))
+    page.wait_for_url(lambda url: "win_rate" not in url)
     context.close()
 
 

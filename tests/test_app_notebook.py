@@ -78,28 +78,33 @@ def test_app_on_an_unreadable_workbook_stops_with_a_message(monkeypatch: pytest.
     assert "base_total" not in defs  # every figure cell stopped, none crashed
 
 
-def test_export_workbook_holds_kpis_and_scenario(tmp_path: Path) -> None:
-    from roi_core.app_export import scenario_results, tables_xlsx_bytes
-    from roi_core.scenario import Levers, apply_levers, assumptions_table
+def test_export_workbook_holds_live_kpis_and_the_scenario(tmp_path: Path) -> None:
+    from roi_core.app_export import export_bytes, scenario_results
+    from roi_core.scenario import Levers, apply_levers
 
-    table = base_table(load_workbook(write_workbook(tmp_path / "c.xlsx", company_sheets())))
-    levers = Levers(win_rate=1.2)
+    data = load_workbook(write_workbook(tmp_path / "c.xlsx", company_sheets()))
+    table = base_table(data)
+    levers = Levers(win_rate=1.2, channel_cost={"events": 0.7})
     base = compute_kpis(table, "total").iloc[0]
     scen = compute_kpis(apply_levers(table, levers), "total").iloc[0]
-    data = tables_xlsx_bytes({"KPI": compute_kpis(table, "channel"),
-                              "Scénario": assumptions_table(levers),
-                              "Résultats": scenario_results(base, scen, ["roi", "cost"])})
-    book = open_xlsx(io.BytesIO(data))
-    assert book.sheetnames == ["KPI", "Scénario", "Résultats"]
-    kpi = book["KPI"]
-    header = [c.value for c in kpi[1]]
-    assert header[:2] == ["Canal", "Campagnes"]
-    roi_col = header.index("ROI") + 1
-    assert kpi.cell(row=2, column=roi_col).number_format == "0.0%"
-    results = book["Résultats"]
-    assert results["C2"].value == pytest.approx(base["roi"])
-    assert results["D2"].value == pytest.approx(scen["roi"])
-    assert results["C2"].number_format == "0.0%" and results["C3"].number_format.endswith('"€"')
+    results = scenario_results(base, scen, ["roi", "cost", "clients"], "fr")
+    data_bytes = export_bytes(data, levers, results,
+                              compute_kpis(apply_levers(table, levers), "channel"), lang="fr")
+    book = open_xlsx(io.BytesIO(data_bytes))
+    assert {"Scénario - leviers", "Scénario - résultats", "Scénario - canaux"} <= set(
+        book.sheetnames)
+    sheet = book["Scénario - résultats"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True))
+            for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["clients"]["baseline"] == 18.0
+    assert rows["clients"]["scenario"] == pytest.approx(18.0 * 1.2)
+    assert rows["roi"]["scenario"] == pytest.approx(scen["roi"])
+    levers_sheet = book["Scénario - leviers"]
+    values = {r[1]: r[2] for r in levers_sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["win_rate"] == 1.2 and values["cost.events"] == 0.7
+    # the live-formula KPI sheets of roi_core.excel are there too
+    assert any(name.startswith("kpi_") for name in book.sheetnames)
 
 
 def test_gallery_serves_the_notebooks_folder() -> None:
