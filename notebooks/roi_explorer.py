@@ -102,14 +102,17 @@ def _(lang, set_dataset, set_load_error, upload):
 
 
 @app.cell
-def _(get_dataset, get_load_error, lang):
+def _(get_dataset, get_load_error, lang, start_dataset):
     dataset = get_dataset()
     load_error = get_load_error()
+    # The export carries the input sheets: the server's own workbook only when the deployer
+    # allows downloads (ROI_ALLOW_DOWNLOAD=1); a viewer's upload is theirs to export.
+    export_allowed = ALLOW_DOWNLOAD or (dataset is not None and dataset is not start_dataset)
     _name = dataset.source if dataset is not None else ""
     load_message = (mo.callout(mo.vstack([
         mo.md(f"**{view.text('load_error', lang, name=_name)}**"),
         mo.plain_text(load_error)]), kind="danger") if load_error else mo.md(""))
-    return dataset, load_message
+    return dataset, export_allowed, load_message
 
 
 @app.cell
@@ -274,10 +277,10 @@ def _(lang, load_message, quality_badge, scenario_message, source_line):
 
 
 @app.cell
-def _(base_total, dataset, export_button, kpi_options, lang, levers, scen_channel,
-      scen_total):
+def _(base_total, dataset, export_allowed, export_button, kpi_options, lang, levers,
+      scen_channel, scen_total):
     # Built on demand (a click), as eager bytes: lazy downloads export empty.
-    mo.stop(not export_button.value)
+    mo.stop(not (export_allowed and export_button.value))
     try:
         _results = scenario_results(base_total, scen_total, view.TABLE_KPIS + ["revenue"],
                                     lang, dataset.currency)
@@ -449,7 +452,8 @@ def _(lang, levers):
 
 
 @app.cell
-def _(basis, export_button, filters, indirect, lang, lang_ui, lever_cost, lever_funnel,
+def _(basis, export_allowed, export_button, filters, indirect, lang, lang_ui, lever_cost,
+      lever_funnel,
       lever_items, lever_volume, reset_button, save_scenario, scenario_upload, upload):
     mo.sidebar([
         lang_ui,
@@ -464,7 +468,8 @@ def _(basis, export_button, filters, indirect, lang, lang_ui, lever_cost, lever_
             view.text("levers_channel_volume", lang): lever_volume.vstack(),
             view.text("levers_items", lang): lever_items.vstack(),
         }, multiple=True),
-        mo.md(view.text("share", lang)), save_scenario, scenario_upload, export_button,
+        mo.md(view.text("share", lang)), save_scenario, scenario_upload,
+        export_button if export_allowed else mo.md(""),
     ], width="340px")
     return
 

@@ -117,7 +117,7 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
 
 def test_a_shared_link_reopens_its_scenario_exports_and_resets(browser, marimo_server,
                                                                 tmp_path: Path) -> None:
-    server = marimo_server(APP)
+    server = marimo_server(APP, env={"ROI_ALLOW_DOWNLOAD": "1"})
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = open_app(context, server.url + "/?win_rate=1.2&lang=en")
     demo = SAMPLE / "demo_company.xlsx"
@@ -158,6 +158,8 @@ def test_upload_shows_its_numbers_and_a_broken_file_keeps_them(browser, marimo_s
     wait_card(page, "Coût", expected_card(good, "cost"))
     assert card(page, "ROI") == expected_card(good, "roi")
     assert "ma_societe.xlsx" in page.inner_text("body")
+    # a viewer's own workbook is theirs to export
+    page.get_by_role("button", name=re.compile("Exporter")).first.wait_for(state="attached")
     upload(page, broken)
     callout = page.locator("text=/Coûts.*row 4.*Montant/").first
     callout.wait_for()
@@ -205,6 +207,8 @@ def test_served_app_shows_no_code_and_no_table_download(browser, marimo_server) 
     assert "apply_levers" not in page.content()
     assert page.locator("marimo-table").count() >= 2
     assert page.locator("marimo-table .lucide-download").count() == 0
+    # nor the .xlsx export of the server's workbook (it carries the input sheets)
+    assert page.get_by_role("button", name=re.compile("Exporter")).count() == 0
     tables = page.locator("marimo-table")
     assert {tables.nth(i).get_attribute("data-show-download")
             for i in range(tables.count())} == {"false"}
