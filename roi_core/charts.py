@@ -25,6 +25,7 @@ __all__ = [
     "tornado_data",
     "tornado_chart",
     "vega_spec",
+    "number_locale",
     "VegaLite",
     "roi_by_channel_chart",
 ]
@@ -259,28 +260,49 @@ def _name_data(chart: object, datasets: dict[str, list]) -> None:
         _name_data(spec, datasets)
 
 
-def vega_spec(chart: alt.TopLevelMixin) -> dict:
+def number_locale(lang: str = "fr", currency: str = "EUR") -> dict:
+    """The d3 number locale of a language, from Babel (CLDR): what Vega uses to write axis
+    labels and tooltips ("1 234,5" in French).
+
+    >>> number_locale("fr")["decimal"], number_locale("en")["thousands"]
+    (',', ',')
+    """
+    from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
+
+    from roi_core.formatting import LOCALES
+
+    loc = LOCALES.get(lang, LOCALES["en"])
+    symbol = get_currency_symbol(currency, locale=loc)
+    affix = ["", "\u00a0" + symbol] if lang == "fr" else [symbol, ""]
+    return {"decimal": get_decimal_symbol(loc), "thousands": get_group_symbol(loc),
+            "grouping": [3], "currency": affix}
+
+
+def vega_spec(chart: alt.TopLevelMixin, lang: str | None = None) -> dict:
     """The chart's Vega-Lite spec with its data inline (top-level ``datasets``, NaN as null),
-    without a schema validation pass (the builders of this module are tested instead).
+    without a schema validation pass (the builders of this module are tested instead);
+    with ``lang``, numbers are written in that language (``config.locale``).
 
     >>> spec = vega_spec(alt.Chart(pd.DataFrame({"x": [1.0, float("nan")]})).mark_bar()
-    ...                  .encode(x="x:Q"))
-    >>> spec["data"], spec["datasets"]["data-0"]
-    ({'name': 'data-0'}, [{'x': 1.0}, {'x': None}])
+    ...                  .encode(x="x:Q"), "fr")
+    >>> spec["data"], spec["datasets"]["data-0"], spec["config"]["locale"]["number"]["decimal"]
+    ({'name': 'data-0'}, [{'x': 1.0}, {'x': None}], ',')
     """
     chart = chart.copy(deep=True)
     datasets: dict[str, list] = {}
     _name_data(chart, datasets)
     spec = chart.to_dict(validate=False)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    if lang:
+        spec.setdefault("config", {})["locale"] = {"number": number_locale(lang)}
     return spec
 
 
 class VegaLite:
     """A chart for marimo to show, serialised once (``_mime_``) from ``vega_spec``."""
 
-    def __init__(self, chart: alt.TopLevelMixin) -> None:
-        self.spec = vega_spec(chart)
+    def __init__(self, chart: alt.TopLevelMixin, lang: str | None = None) -> None:
+        self.spec = vega_spec(chart, lang)
 
     def _mime_(self) -> tuple[str, str]:
         import json
