@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,29 @@ def is_blank(raw: pd.Series) -> np.ndarray:
     out = pd.isna(raw).to_numpy(copy=True)
     strings = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
     if strings.any():
-        stripped = raw[strings].astype(str).str.strip()
-        out[strings] = (stripped == "").to_numpy()
+        # Once per distinct string: a column holds few distinct words and many rows.
+        codes, uniques = pd.factorize(values[strings])
+        blank = np.array([not u.strip() for u in uniques], dtype=bool)
+        out[strings] = blank[codes]
     return out
+
+
+def _map_unique(raw: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``func`` applied once per distinct cell value; missing cells (None, NaN, NaT) give None.
+
+    Spreadsheet columns repeat a few values over many rows (reps, types, campaign ids), so
+    this is much faster than a per-cell ``map``. Cells that compare equal (1 and 1.0) share
+    one result.
+
+    >>> _map_unique(pd.Series(["a", None, "a", 2.0], dtype=object), repr).tolist()
+    ["'a'", None, "'a'", '2.0']
+    """
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        mapped[i] = func(value)
+    mapped[-1] = None  # code -1 (a missing cell) picks the last slot
+    return pd.Series(mapped[codes], index=raw.index, dtype=object)
 
 
 def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -252,9 +273,7 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     ['Paris', None, '12']
     """
     raw = raw.reset_index(drop=True)
-    blank = is_blank(raw)
-    out = raw.map(_cell_text).astype(object)
-    out[blank] = None
+    out = _map_unique(raw, lambda v: _cell_text(v) or None)
     return out, np.zeros(len(raw), dtype=bool)
 
 
@@ -284,8 +303,6 @@ def parse_enum(raw: pd.Series, spellings: dict[str, tuple[str, ...]]) -> tuple[
     lookup = {normalize_label(word): key for key, words in spellings.items()
               for word in (key, *words)}
     text, _ = parse_text(raw)
-    folded = text.map(lambda v: None if v is None else normalize_label(v))
-    out = folded.map(lambda v: None if v is None else lookup.get(v)).astype(object)
-    out = out.where(out.notna(), None)
+    out = _map_unique(text, lambda v: lookup.get(normalize_label(v)))
     bad = (text.notna() & out.isna()).to_numpy()
     return out, bad
