@@ -196,7 +196,8 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         np.array([], dtype=object)
     is_dt = kinds == "dt"
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(raw[is_dt].map(_as_datetime)).astype("datetime64[ns]").values
+        out[is_dt] = pd.to_datetime(raw[is_dt].to_numpy(dtype=object)).astype(
+            "datetime64[ns]").to_numpy()
     is_num = kinds == "num"
     if is_num.any():
         serial = pd.to_numeric(raw[is_num], errors="coerce")
@@ -264,12 +265,6 @@ def _date_kind(value: object) -> str:
     if isinstance(value, str):
         return "str"
     return "other"
-
-
-def _as_datetime(value: object) -> object:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
 
 
 def parse_month(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
