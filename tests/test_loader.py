@@ -202,3 +202,42 @@ def test_deals_and_activities_derive_the_funnel(tmp_path):
     assert (k.contacts, k.leads, k.meetings, k.opportunities, k.clients) == (2, 2, 1, 3, 2)
     assert k.margin == 4800
     assert k.sales_cycle_days == pytest.approx((30 + 73) / 2)
+
+
+@pytest.mark.parametrize("headers", [
+    ["Nom de la campagne", "Canal", "Coût total (€)", "Nb contacts", "Nombre de leads",
+     "Nb opportunités", "Signatures", "CA moyen par client", "Taux de marge (%)"],
+    ["campaign", "channel", "cost", "contacts", "leads", "opportunities", "clients",
+     "revenue_per_client", "margin_rate"],
+    ["CAMPAGNE", "CANAL", "BUDGET", "CONTACTS", "LEADS", "OPPORTUNITES", "VENTES",
+     "PANIER MOYEN", "TX DE MARGE"],
+])
+def test_single_table_header_spellings(tmp_path, headers):
+    row = ["Cas pratique", "Téléprospection", "8 000 €", 800, 120, 30, 10, "6 000 €", "40 %"]
+    data = load_workbook(write_csv(tmp_path / "t.csv", [headers, row], encoding="cp1252"))
+    k = kpi_table(data).iloc[0]
+    assert (k.cost, k.leads, k.clients, k.margin, k.roi) == (8000, 120, 10, 24000, 2.0)
+
+
+def test_margin_column_typed_as_a_percentage_is_a_rate(tmp_path):
+    rows = [["Campagne", "Canal", "Coût", "Clients", "CA", "Marge"],
+            ["Cas", "Téléprospection", "8 000 €", 10, "60 000 €", "40 %"]]
+    k = kpi_table(load_workbook(write_csv(tmp_path / "t.csv", rows))).iloc[0]
+    assert (k.margin, k.roi) == (24000, 2.0)
+
+
+def test_excel_separator_hint_line(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes("sep=;\r\nCampagne;Canal;Coût;Leads\r\nA;Emailing;1 000;x\r\n"
+                     .encode("cp1252"))
+    with pytest.raises(Exception) as info:
+        load_workbook(path)
+    assert "line 3" in str(info.value) and "'Leads'" in str(info.value)
+
+
+def test_single_table_with_hours_and_rate(tmp_path):
+    rows = [["Campagne", "Canal", "Heures", "Taux horaire", "Coût", "Leads"],
+            ["Phoning", "Téléprospection", 100, "45 €", "3 500 €", 100]]
+    data = load_workbook(write_xlsx(tmp_path / "t.xlsx", {"Suivi": rows}))
+    assert kpi_table(data).iloc[0].cost_per_lead == 80
+    assert set(data.costs["behaviour"]) == {"fixed", "variable"}
