@@ -309,7 +309,18 @@ class VegaLite:
 
         return "application/vnd.vegalite.v6+json", json.dumps(self.spec, default=str)
 def roi_by_channel_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
-    """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels."""
+    """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels.
+
+    Groups whose ROI is not defined are left out.
+
+    >>> k = pd.DataFrame({"channel": ["a", "b", "c"], "roi": [0.5, -0.2, None],
+    ...                   "cost": [10.0, 20.0, 30.0], "margin": [15.0, 16.0, None]})
+    >>> spec = roi_by_channel_chart(k, "en").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['bar', 'text', 'rule']
+    >>> [row["channel"] for row in spec["datasets"][spec["data"]["name"]]]
+    ['a', 'b']
+    """
     data = kpis[[by, "roi", "cost", "margin"]].dropna(subset=["roi"])
     base = alt.Chart(data).encode(
         y=alt.Y(f"{by}:N", title=None, sort="-x"),

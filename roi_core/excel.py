@@ -163,10 +163,11 @@ def _header(ws: Worksheet, names: Sequence[str]) -> None:
         cell.alignment = Alignment(wrap_text=False)
 
 
-def _finish(ws: Worksheet, names: Sequence[str], n_rows: int, first_width: int = 0) -> None:
+def _finish(ws: Worksheet, names: Sequence[str], n_rows: int, first_width: int = 0,
+            dates: set[str] | frozenset[str] = frozenset()) -> None:
     """Formats per column, frozen header (and first column), widths, a filter."""
     for col, name in enumerate(names, start=1):
-        fmt = DATE if name in _dates_of(ws) else _number_format(name)
+        fmt = DATE if name in dates else _number_format(name)
         letter = get_column_letter(col)
         if fmt:
             for r in range(2, n_rows + 2):
@@ -182,10 +183,6 @@ def _finish(ws: Worksheet, names: Sequence[str], n_rows: int, first_width: int =
     ws.freeze_panes = "B2"
     if names and n_rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{n_rows + 1}"
-
-
-def _dates_of(ws: Worksheet) -> set[str]:
-    return getattr(ws, "_roi_dates", set())
 
 
 # --- input sheets -----------------------------------------------------------------------
@@ -220,14 +217,14 @@ def _write_input(wb: Workbook, name: str, frame: pd.DataFrame) -> _Table:
     ws = wb.create_sheet(name)
     names = list(frame.columns)
     letters = {n: get_column_letter(i) for i, n in enumerate(names, start=1)}
-    ws._roi_dates = {n for n in names if str(frame[n].dtype).startswith("datetime")}
+    dates = {n for n in names if str(frame[n].dtype).startswith("datetime")}
     _header(ws, names)
     values = frame.astype(object).to_numpy()
     for r, row in enumerate(values, start=2):
         for c, value in enumerate(row, start=1):
             _write_value(ws, r, c, value)
         _live_products(ws, name, frame, r, letters)
-    _finish(ws, names, len(frame))
+    _finish(ws, names, len(frame), dates=dates)
     return _Table(name, letters, len(frame))
 
 
@@ -419,13 +416,12 @@ def _write_extra(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
     names = [str(c) for c in frame.columns]
-    ws._roi_dates = {str(c) for c in frame.columns
-                     if str(frame[c].dtype).startswith("datetime")}
+    dates = {str(c) for c in frame.columns if str(frame[c].dtype).startswith("datetime")}
     _header(ws, names)  # names may echo user text: _header writes them safely
     for r, row in enumerate(frame.astype(object).to_numpy(), start=2):
         for c, value in enumerate(row, start=1):
             _write_value(ws, r, c, value)
-    _finish(ws, names, len(frame))
+    _finish(ws, names, len(frame), dates=dates)
 
 
 def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str) -> None:

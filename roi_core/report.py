@@ -267,17 +267,21 @@ def _fix_width(spec: object, width: int) -> object:
     return spec
 
 
-def chart_svg(chart: alt.TopLevelMixin, width: int = 640) -> str:
+def chart_svg(chart: alt.TopLevelMixin, width: int = 640, lang: str = "fr") -> str:
     """An altair chart as inline SVG markup, drawn offline by vl-convert.
 
     A ``width="container"`` becomes ``width`` pixels (there is no container in a file).
+    Numbers and dates on axes follow ``lang`` ("1 234,5" in French). vl-convert may load
+    nothing from any URL (``allowed_base_urls=[]``): the data travel inside the spec.
     The SVG namespace declarations are dropped: HTML5 gives inline ``<svg>`` its
     namespace, and the page then holds no ``http`` reference at all.
     """
     import vl_convert as vlc
 
     spec = _fix_width(chart.to_dict(), width)
-    svg = vlc.vegalite_to_svg(spec)
+    locale = LOCALES[lang].replace("_", "-")
+    svg = vlc.vegalite_to_svg(spec, allowed_base_urls=[], format_locale=locale,
+                              time_format_locale=locale)
     svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg, count=2)
     return svg.replace("xlink:href", "href")
 
@@ -356,7 +360,7 @@ def funnel_html(figures: ReportFigures) -> str:
     """The funnel chart of the period, with its stage-to-stage rates in words."""
     lang = figures.params.lang
     data = charts.funnel_data(figures.total, lang)
-    body = (_figure_block("funnel", chart_svg(charts.funnel_chart(data, lang)),
+    body = (_figure_block("funnel", chart_svg(charts.funnel_chart(data, lang), lang=lang),
                           _t("funnel_intro", lang))
             if len(data) else f"<p>{_e(_t('no_chart', lang))}</p>")
     return f"<section><h2>{_e(_t('funnel', lang))}</h2>{body}</section>"
@@ -368,12 +372,14 @@ def roi_html(figures: ReportFigures) -> str:
     parts = [f"<p>{_e(_t('roi_intro', lang))}</p>"]
     by_channel = figures.by_channel.dropna(subset=["roi"])
     if len(by_channel):
-        parts.append(_figure_block("roi_by_channel", chart_svg(
-            charts.roi_by_channel_chart(by_channel, lang)), label("channel", lang)))
+        svg = chart_svg(charts.roi_by_channel_chart(by_channel, lang), lang=lang)
+        caption = f"{label('roi', lang)} · {label('channel', lang)}"
+        parts.append(_figure_block("roi_by_channel", svg, caption))
     by_month = figures.by_month.dropna(subset=["roi", "month"])
     if len(by_month):
-        parts.append(_figure_block("roi_by_month", chart_svg(
-            charts.roi_by_month_chart(by_month, lang)), label("month", lang)))
+        svg = chart_svg(charts.roi_by_month_chart(by_month, lang), lang=lang)
+        caption = f"{label('roi', lang)} · {label('month', lang)}"
+        parts.append(_figure_block("roi_by_month", svg, caption))
     if len(parts) == 1:
         parts.append(f"<p>{_e(_t('no_chart', lang))}</p>")
     return f"<section><h2>{_e(_t('roi', lang))}</h2>{''.join(parts)}</section>"

@@ -172,6 +172,9 @@ def test_kpi_cells_are_formulas_and_inputs_are_values(data):
     assert cpl.value.startswith("=IFERROR(") and cpl.value.endswith(',"")')
     assert cpl.number_format.startswith("#,##0.00")
     assert ws.cell(row=2, column=header.index("roi") + 1).number_format == "0.0%"
+    camps = wb["campaigns"]
+    start = camps.cell(row=2, column=[c.value for c in camps[1]].index("start_date") + 1)
+    assert start.is_date and start.number_format == "yyyy-mm-dd"
     # Hours × rate is kept as a live product in the costs sheet.
     costs = wb["costs"]
     cheader = [c.value for c in costs[1]]

@@ -178,6 +178,7 @@ def test_report_command_writes_one_file(tmp_path, small):
     assert_self_contained(page)
     shown = extract_figures(page)
     assert shown["period"] == "January 2026 – March 2026"
+    assert "<h2>Headline figures</h2>" in page and '<html lang="en">' in page
     assert shown["assumption.indirect"] == "0" and shown["assumption.basis"] == "revenue"
     assert "total.revenue" in shown and "total.margin" not in shown
 
