@@ -128,6 +128,9 @@ def _won_deals(deals: pd.DataFrame) -> pd.DataFrame:
 def build_journeys(touchpoints: pd.DataFrame, deals: pd.DataFrame) -> Journeys:
     """Journeys from the canonical ``touchpoints`` and ``deals`` frames.
 
+    Touches without account, time or channel are left out (the quality audit lists them);
+    a won deal without account has no journey and counts under ``NO_TOUCHPOINT``.
+
     Shape in: touchpoints (account_id, timestamp, channel, campaign_id?), deals (deal_id,
     account_id, status, close_date, created_date?, amount, margin_rate). Shape out:
     ``Journeys`` (converting journeys first, one per won deal, then one per account with
@@ -146,86 +149,102 @@ def build_journeys(touchpoints: pd.DataFrame, deals: pd.DataFrame) -> Journeys:
     400.0
     """
     won = _won_deals(deals)
-    tp_acc = touchpoints["account_id"].to_numpy(object)
-    codes, accounts = pd.factorize(np.concatenate([tp_acc, won["account_id"].to_numpy(object)]))
-    t_acc, w_acc = codes[: len(tp_acc)], codes[len(tp_acc):]
+    usable = (touchpoints["account_id"].notna() & touchpoints["timestamp"].notna()
+              & touchpoints["channel"].notna())
+    if not usable.all():
+        touchpoints = touchpoints[usable]
+    n_t, n_w = len(touchpoints), len(won)
+    codes, accounts = pd.factorize(np.concatenate([
+        touchpoints["account_id"].to_numpy(object), won["account_id"].to_numpy(object)]))
+    accounts = np.asarray(accounts, dtype=object)
+    t_acc, w_acc = codes[:n_t], codes[n_t:]
     ts = pd.to_datetime(touchpoints["timestamp"]).to_numpy("datetime64[ns]").view("i8")
+    close = won["close_date"].to_numpy("datetime64[ns]").view("i8")
     ch_codes, channels = pd.factorize(touchpoints["channel"].astype(object), sort=True)
-    campaign = (touchpoints["campaign_id"].to_numpy(object) if "campaign_id" in touchpoints
-                else np.full(len(touchpoints), None, dtype=object))
-    order = np.arange(len(touchpoints))
+    if "campaign_id" in touchpoints:
+        camp_codes, campaigns = pd.factorize(touchpoints["campaign_id"].astype(object))
+    else:
+        camp_codes, campaigns = np.full(n_t, -1, dtype=np.int64), np.array([], dtype=object)
 
-    # Converting journeys: each won deal × its account's touches at or before the close.
-    touch_frame = pd.DataFrame({"acc": t_acc, "ts": ts, "order": order})
-    deal_frame = pd.DataFrame({"acc": w_acc, "deal": np.arange(len(won)),
-                               "close": won["close_date"].to_numpy("datetime64[ns]").view("i8")})
-    pairs = deal_frame.merge(touch_frame, on="acc", how="inner")
-    pairs = pairs[pairs["ts"].to_numpy() <= pairs["close"].to_numpy()]
-    has_touch = np.zeros(len(won), dtype=bool)
-    has_touch[pairs["deal"].to_numpy()] = True
-    deal_journey = np.full(len(won), -1, dtype=np.int64)
-    deal_journey[has_touch] = np.arange(int(has_touch.sum()))
-    conv_j = deal_journey[pairs["deal"].to_numpy()]
-    conv_t = pairs["order"].to_numpy()
+    # One stable sort of touches and deals together, by account, then time, touches before
+    # a deal closing at the same instant (a touch at the close counts), then row order.
+    kind = np.concatenate([np.zeros(n_t, np.int8), np.ones(n_w, np.int8)])
+    order = np.lexsort((kind, np.concatenate([ts, close]), codes))
+    is_deal = order >= n_t
+    touches_before = np.cumsum(~is_deal) - ~is_deal  # touches strictly before each slot
+    sorted_touch = order[~is_deal]  # touch rows sorted by account, time, row
+    n_acc = len(accounts)
+    acc_count = np.bincount(t_acc, minlength=n_acc)
+    acc_start = np.cumsum(acc_count) - acc_count
+    deal_slot = np.empty(n_w, dtype=np.int64)
+    deal_slot[order[is_deal] - n_t] = np.flatnonzero(is_deal)
+    known = w_acc >= 0  # a won deal without an account has no journey
+    n_before = np.where(known, touches_before[deal_slot] - acc_start[w_acc], 0)
+
+    # Converting journeys: one per won deal with touches, in the deals' order.
+    has_touch = n_before > 0
+    conv_deals = np.flatnonzero(has_touch)
+    n_conv = len(conv_deals)
+    lengths_c = n_before[conv_deals]
+    offsets_c = np.cumsum(lengths_c) - lengths_c
+    pos_c = np.arange(int(lengths_c.sum())) - np.repeat(offsets_c, lengths_c)
+    slot_c = np.repeat(acc_start[w_acc[conv_deals]], lengths_c) + pos_c
+    journey_c = np.repeat(np.arange(n_conv), lengths_c)
 
     # Non-converting journeys: accounts with touches and no won deal at all.
-    n_conv = int(has_touch.sum())
-    with_win = np.zeros(len(accounts), dtype=bool)
-    with_win[w_acc] = True
-    lonely = ~with_win[t_acc]
-    lonely_acc = t_acc[lonely]
-    acc_codes, acc_uniques = pd.factorize(lonely_acc)
-    non_j = n_conv + acc_codes
-    non_t = order[lonely]
+    with_win = np.zeros(n_acc, dtype=bool)
+    with_win[w_acc[known]] = True
+    lonely_acc = np.flatnonzero(~with_win & (acc_count > 0))
+    acc_journey = np.full(n_acc, -1, dtype=np.int64)
+    acc_journey[lonely_acc] = n_conv + np.arange(len(lonely_acc))
+    slot_n = np.flatnonzero(~with_win[t_acc[sorted_touch]])
+    journey_n = acc_journey[t_acc[sorted_touch[slot_n]]]
+    pos_n = slot_n - acc_start[t_acc[sorted_touch[slot_n]]]
 
-    journey = np.concatenate([conv_j, non_j]).astype(np.int64)
-    touch = np.concatenate([conv_t, non_t]).astype(np.int64)
-    # Sort by journey, then time, then the workbook's row order.
-    sort = np.lexsort((touch, ts[touch], journey))
-    journey, touch = journey[sort], touch[sort]
-    n_journeys = n_conv + len(acc_uniques)
+    touch = sorted_touch[np.concatenate([slot_c, slot_n])]
+    journey = np.concatenate([journey_c, journey_n])
+    position = np.concatenate([pos_c, pos_n])
+    n_journeys = n_conv + len(lonely_acc)
     length = np.bincount(journey, minlength=n_journeys)
-    starts = np.concatenate([[0], np.cumsum(length)[:-1]])
-    position = np.arange(len(journey)) - starts[journey]
+    n_lonely = len(lonely_acc)
 
-    conv_deals = np.flatnonzero(has_touch)
     journeys = pd.DataFrame({
-        "converted": np.concatenate([np.ones(n_conv, bool), np.zeros(len(acc_uniques), bool)]),
+        "converted": np.concatenate([np.ones(n_conv, bool), np.zeros(n_lonely, bool)]),
         "deal_id": np.concatenate([won["deal_id"].to_numpy(object)[conv_deals],
-                                   np.full(len(acc_uniques), None, dtype=object)]),
-        "account_id": np.concatenate([won["account_id"].to_numpy(object)[conv_deals],
-                                      np.asarray(accounts, dtype=object)[acc_uniques]]),
+                                   np.full(n_lonely, None, dtype=object)]),
+        "account_id": np.concatenate([accounts[w_acc[conv_deals]], accounts[lonely_acc]]),
         "close_date": np.concatenate([won["close_date"].to_numpy("datetime64[ns]")[conv_deals],
-                                      np.full(len(acc_uniques), np.datetime64("NaT", "ns"))]),
+                                      np.full(n_lonely, np.datetime64("NaT", "ns"))]),
         "created_date": np.concatenate([
             won["created_date"].to_numpy("datetime64[ns]")[conv_deals],
-            np.full(len(acc_uniques), np.datetime64("NaT", "ns"))]),
+            np.full(n_lonely, np.datetime64("NaT", "ns"))]),
         "revenue": np.concatenate([won["revenue"].to_numpy(float)[conv_deals],
-                                   np.zeros(len(acc_uniques))]),
+                                   np.zeros(n_lonely)]),
         "margin": np.concatenate([won["margin"].to_numpy(float)[conv_deals],
-                                  np.zeros(len(acc_uniques))]),
+                                  np.zeros(n_lonely)]),
     })
     journeys.index.name = "journey"
 
     t_ts = ts[touch]
     converted = journey < n_conv
-    close = journeys["close_date"].to_numpy("datetime64[ns]").view("i8")[journey]
-    days = np.where(converted, (close - t_ts) / _DAY_NS, np.nan)
+    j_close = journeys["close_date"].to_numpy("datetime64[ns]").view("i8")[journey]
+    days = np.where(converted, (j_close - t_ts) / _DAY_NS, np.nan)
     created = journeys["created_date"].to_numpy("datetime64[ns]")
-    created_i8 = created.view("i8")[journey]
-    eligible = converted & ~np.isnat(created[journey]) & (t_ts <= created_i8)
+    eligible = converted & ~np.isnat(created[journey]) & (t_ts <= created.view("i8")[journey])
     anchor = np.full(n_journeys, -1, dtype=np.int64)
     np.maximum.at(anchor, journey[eligible], position[eligible])
     anchor = np.where(anchor < 0, 0, anchor)
     creation_touch = converted & (position == anchor[journey])
 
+    ch = ch_codes[touch]
     touches = pd.DataFrame({
         "journey": journey,
         "position": position,
         "length": length[journey],
-        "channel": np.asarray(channels, dtype=object)[ch_codes[touch]],
-        "channel_code": ch_codes[touch],
-        "campaign_id": campaign[touch],
+        "channel": pd.Categorical.from_codes(ch, categories=pd.Index(channels, dtype=object)),
+        "channel_code": ch,
+        "campaign_id": pd.Categorical.from_codes(camp_codes[touch],
+                                                 categories=pd.Index(campaigns, dtype=object)),
         "timestamp": t_ts.view("datetime64[ns]"),
         "converted": converted,
         "days_to_close": days,
@@ -407,12 +426,49 @@ def _values(journeys: Journeys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return conv, revenue, margin
 
 
+def _sums_by_code(codes: np.ndarray, size: int, w: np.ndarray, revenue: np.ndarray,
+                  margin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per code: (seen, [conversions, revenue, margin]) with bincount."""
+    seen = np.bincount(codes, minlength=size) > 0
+    sums = np.vstack([np.bincount(codes, weights=w, minlength=size),
+                      np.bincount(codes, weights=w * revenue, minlength=size),
+                      np.bincount(codes, weights=w * margin, minlength=size)])
+    return seen, sums
+
+
 def _group_sums(keys: pd.DataFrame, w: np.ndarray, revenue: np.ndarray,
                 margin: np.ndarray) -> pd.DataFrame:
     frame = keys.assign(conversions=w, revenue=w * revenue, margin=w * margin)
     cols = list(keys.columns)
     return frame.groupby(cols, dropna=False, sort=True, as_index=False)[
         ["conversions", "revenue", "margin"]].sum()
+
+
+def _credit_frame(journeys: Journeys, w: np.ndarray, by: str) -> pd.DataFrame:
+    """Touch weights of the converting touches summed per channel or (campaign, channel)."""
+    t = journeys.touches
+    conv, revenue, margin = _values(journeys)
+    k = len(journeys.channels)
+    ch = t["channel_code"].to_numpy()[conv]
+    if by == "channel":
+        seen, sums = _sums_by_code(ch, k, w, revenue, margin)
+        names = np.asarray(journeys.channels, dtype=object)
+        keys = {"channel": names[seen]}
+    else:
+        camp_cat = t["campaign_id"].array
+        camp = np.asarray(camp_cat.codes)[conv].astype(np.int64) + 1  # 0: no campaign
+        camp_names = np.concatenate([[UNASSIGNED],
+                                     np.asarray(camp_cat.categories, dtype=object)])
+        seen, sums = _sums_by_code(camp * k + ch, len(camp_names) * k, w, revenue, margin)
+        where = np.flatnonzero(seen)
+        keys = {"campaign_id": camp_names[where // k],
+                "channel": np.asarray(journeys.channels, dtype=object)[where % k]}
+    out = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in keys.items()})
+    out["conversions"], out["revenue"], out["margin"] = sums[:, seen]
+    if by == "campaign":
+        # Several categories may name the same campaign as UNASSIGNED: add them up.
+        out = out.groupby(["campaign_id", "channel"], as_index=False, sort=True).sum()
+    return out
 
 
 def _no_touch_rows(journeys: Journeys, by: str) -> pd.DataFrame:
@@ -445,16 +501,9 @@ def attribute(journeys: Journeys, rule: str, *, half_life_days: float = 7.0,
     """
     if by not in ("channel", "campaign"):
         raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
-    t = journeys.touches
-    conv, revenue, margin = _values(journeys)
     if rule == "markov":
         return _attribute_markov(journeys, by)
-    w = touch_weights(journeys, rule, half_life_days)
-    keys = {"channel": t["channel"].to_numpy(object)[conv]}
-    if by == "campaign":
-        camp = t["campaign_id"].to_numpy(object)[conv]
-        keys = {"campaign_id": pd.Series(camp).fillna(UNASSIGNED).to_numpy(object), **keys}
-    out = _group_sums(pd.DataFrame(keys), w, revenue, margin)
+    out = _credit_frame(journeys, touch_weights(journeys, rule, half_life_days), by)
     return _finish(out, _no_touch_rows(journeys, by), by, journeys)
 
 
