@@ -326,3 +326,58 @@ def test_nothing_converts_gives_zero_effects():
     j = build_journeys(tp, deals)
     assert markov_removal_effects(j).tolist() == [0.0, 0.0]
     assert attribute(j, "markov")["conversions"].sum() == 0.0
+
+
+# --- awkward input ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [object, "string", "str"])
+def test_string_flavours_give_the_same_credits(dtype):
+    specs = [(["a", "b", "c"], True, 1), (["b"], True, 0), (["c", "a"], False, 0)]
+    tp, deals = _frames(specs)
+    expected = {r: attribute(build_journeys(tp, deals), r) for r in RULES}
+    tp2 = tp.astype({"account_id": dtype, "channel": dtype, "campaign_id": dtype})
+    deals2 = deals.astype({"account_id": dtype, "deal_id": dtype, "status": dtype})
+    j = build_journeys(tp2, deals2)
+    for rule in RULES:
+        got = attribute(j, rule)
+        assert got["channel"].tolist() == expected[rule]["channel"].tolist()
+        assert np.allclose(got["conversions"], expected[rule]["conversions"]), rule
+
+
+def test_touch_without_campaign_and_won_deal_without_account():
+    tp = pd.DataFrame({"account_id": ["a", "a"], "channel": ["x", "y"],
+                       "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02"]),
+                       "campaign_id": ["X1", None]})
+    deals = pd.DataFrame({"deal_id": ["D1", "D2"], "account_id": ["a", None],
+                          "campaign_id": ["X1", "Y1"], "status": ["won", "won"],
+                          "close_date": pd.to_datetime(["2026-01-03", "2026-01-03"]),
+                          "amount": [100.0, 50.0], "margin_rate": [0.5, 0.5]})
+    j = build_journeys(tp, deals)
+    by_campaign = attribute(j, "linear", by="campaign").set_index(["campaign_id", "channel"])
+    assert by_campaign.loc[("X1", "x"), "conversions"] == 0.5
+    assert by_campaign.loc[("(unassigned)", "y"), "conversions"] == 0.5
+    assert by_campaign.loc[("Y1", NO_TOUCHPOINT), "revenue"] == 50.0
+    assert attribute(j, "markov")["conversions"].sum() == pytest.approx(2.0)
+
+
+def test_several_won_deals_of_one_account_are_separate_journeys():
+    # account a: x on 1/1, y on 5/1; won D1 on 3/1 (journey x), won D2 on 6/1 (x, y).
+    tp = pd.DataFrame({"account_id": ["a", "a"], "channel": ["x", "y"],
+                       "timestamp": pd.to_datetime(["2026-01-01", "2026-01-05"])})
+    deals = pd.DataFrame({"deal_id": ["D1", "D2"], "account_id": ["a", "a"],
+                          "status": ["won", "won"],
+                          "close_date": pd.to_datetime(["2026-01-03", "2026-01-06"]),
+                          "amount": [100.0, 200.0], "margin_rate": [0.5, 0.5]})
+    got = attribute(build_journeys(tp, deals), "last_touch").set_index("channel")
+    assert got["conversions"].to_dict() == {"x": 1.0, "y": 1.0}
+    assert got["revenue"].to_dict() == {"x": 100.0, "y": 200.0}
+
+
+def test_a_touch_at_the_close_instant_counts():
+    tp = pd.DataFrame({"account_id": ["a", "a"], "channel": ["x", "y"],
+                       "timestamp": pd.to_datetime(["2026-01-01", "2026-01-03"])})
+    deals = pd.DataFrame({"deal_id": ["D"], "account_id": ["a"], "status": ["won"],
+                          "close_date": pd.to_datetime(["2026-01-03"]), "amount": [1.0],
+                          "margin_rate": [1.0]})
+    got = attribute(build_journeys(tp, deals), "last_touch").set_index("channel")
+    assert got.loc["y", "conversions"] == 1.0

@@ -206,3 +206,37 @@ def test_cohort_windows_never_double_count(deals_spec, window, as_of_day, period
     assert curves["clients"].sum() == len(expected)
     summary = cohort_summary(data, as_of, window_days=window)
     assert summary["clients"].sum() == len(expected)
+
+
+# --- the command line -------------------------------------------------------------------
+
+def _cli(*args: str):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    return subprocess.run([sys.executable, "-m", "roi_core", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_cli_cohorts_json(tmp_path):
+    import json
+    path = write_cohort_workbook(tmp_path / "c.xlsx")
+    out = _cli("cohorts", str(path), "--as-of", AS_OF, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["campaign_id"]: r for r in json.loads(out.stdout)}
+    assert rows["TP2"]["roi_with_estimate"] == pytest.approx(0.7)
+    assert rows["TP2"]["is_estimate"] is True
+    assert rows["TP1"]["roi_with_estimate"] is None
+    assert rows["TP1"]["window_end"] == "2026-06-30"
+    wider = json.loads(_cli("cohorts", str(path), "--as-of", AS_OF, "--window-days", "220",
+                            "--format", "json").stdout)
+    assert {r["campaign_id"]: r["clients"] for r in wider}["TP1"] == 3
+
+
+def test_cli_cohorts_bad_input(tmp_path):
+    out = _cli("cohorts", str(tmp_path / "missing.xlsx"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    path = write_cohort_workbook(tmp_path / "c.xlsx")
+    out = _cli("cohorts", str(path), "--window-days", "0")
+    assert out.returncode == 2 and "window" in out.stderr
