@@ -171,9 +171,12 @@ def main() -> int:
         sim = theirs["markov"].set_index("channel_name")["total_conversions"]
         deviation = pd.DataFrame({"exact": exact, "peer": sim.reindex(exact.index)})
         deviation["relative"] = deviation["peer"] / deviation["exact"] - 1
-        lin = result["linear"].set_index("channel")["conversions"]
-        peer_lin = theirs["heuristic"].set_index("channel_name")["linear_touch_conversions"]
-        lin_gap = float((peer_lin.reindex(lin.index) - lin).abs().max())
+        heur = theirs["heuristic"].set_index("channel_name")
+        heuristic_gap = max(
+            float((heur[f"{name}_conversions"].reindex(mine.index) - mine).abs().max())
+            for rule, name in (("first_touch", "first_touch"), ("last_touch", "last_touch"),
+                               ("linear", "linear_touch"))
+            for mine in [result[rule].set_index("channel")["conversions"]])
 
     print()
     print(f"{'pipeline':<58}{'seconds':>10}")
@@ -186,7 +189,8 @@ def main() -> int:
         print("Markov credits (conversions): exact vs channelattribution's simulation")
         print(deviation.to_string(float_format=lambda v: f"{v:,.4f}"))
         print(f"max |relative deviation| of the peer: {deviation['relative'].abs().max():.2%}; "
-              f"linear rule max |difference|: {lin_gap:.2e}")
+              f"first/last/linear vs the peer's heuristics, max |difference|: "
+              f"{heuristic_gap:.2e} conversions")
     else:
         print("ratio: peer not run")
     print()

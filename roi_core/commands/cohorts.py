@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "null (JSON) or '—'.")
     p.add_argument("workbook", help="an .xlsx workbook, a CSV file, or a folder of CSV files")
     p.add_argument("--as-of", type=_date, default=None,
-                   help="the measurement date (default: the latest date in the workbook)")
+                   help="the measurement date (default: the day of the latest date in the "
+                   "workbook)")
     p.add_argument("--window-days", type=_days, default=180.0,
                    help="measurement window after each launch, in days (default: 180)")
     p.add_argument("--format", default="table", choices=FORMATS)
@@ -51,7 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
-    as_of = args.as_of if args.as_of is not None else latest_date(data)
+    latest = latest_date(data)
+    as_of = args.as_of if args.as_of is not None else (
+        latest.normalize() if latest is not None else None)
     if as_of is None:
         raise InputError("no date anywhere in the workbook to measure from", file=data.source,
                          expected="deals with dates, or --as-of YYYY-MM-DD")
