@@ -102,18 +102,6 @@ def _(summary):
 
 
 @app.cell
-def _(summary):
-    _shown = summary.assign(
-        launch=summary["launch"].dt.strftime("%Y-%m-%d"),
-        window_end=summary["window_end"].dt.strftime("%Y-%m-%d"),
-        roi_with_estimate=summary["roi_with_estimate"].map(
-            lambda v: "" if v != v else f"{v:.0%} (estimate)"),
-    ).round(2)
-    mo.ui.table(_shown, selection=None, show_download=False, page_size=20)
-    return
-
-
-@app.cell
 def _(curves):
     mo.ui.altair_chart(cohort_roi_curves(curves))
     return
@@ -133,6 +121,21 @@ def _(cycles):
     mo.stop(cycles.empty, mo.callout(mo.md("No won deal with dates: no sales cycle to show."),
                                      kind="neutral"))
     mo.ui.altair_chart(sales_cycle_ranges(cycles))
+    return
+
+
+@app.cell
+def _(summary):
+    _cols = ["campaign_id", "campaign", "channel", "status", "launch", "window_end",
+             "clients", "margin", "cost", "roi", "open_deals", "roi_with_estimate"]
+    _shown = summary.assign(
+        launch=summary["launch"].dt.strftime("%Y-%m-%d"),
+        window_end=summary["window_end"].dt.strftime("%Y-%m-%d"),
+        roi_with_estimate=summary["roi_with_estimate"].map(
+            lambda v: "" if v != v else f"{v:.0%} (estimate)"),
+    )[_cols].round(2)
+    mo.vstack([mo.md("### Campaigns over their window"),
+               mo.ui.table(_shown, selection=None, show_download=False, page_size=15)])
     return
 
 

@@ -27,6 +27,15 @@ _RULE_ORDER = ["last_touch", "first_touch", "linear", "position_based", "w_shape
                "time_decay", "markov"]
 
 
+_RULE_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b", "#eeca3b", "#b279a2"]
+
+
+def _rule_colour() -> alt.Color:
+    """One colour per rule, the same in every chart."""
+    return alt.Color("model:N", title="Rule", sort=_RULE_ORDER,
+                     scale=alt.Scale(domain=_RULE_ORDER, range=_RULE_COLOURS))
+
+
 def _rules(table: pd.DataFrame) -> list[str]:
     present = list(dict.fromkeys(table["model"]))
     return [r for r in _RULE_ORDER if r in present] + [r for r in present
@@ -43,12 +52,13 @@ def rules_bars(table: pd.DataFrame, measure: str = "conversions") -> alt.Chart:
     """
     fmt = ",.1f" if measure == "conversions" else ",.0f"
     return alt.Chart(table).mark_bar().encode(
-        x=alt.X("channel:N", title="Channel"),
+        x=alt.X("channel:N", title="Channel", axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("model:N", sort=_rules(table)),
         y=alt.Y(f"{measure}:Q", title=MEASURE_TITLES.get(measure, measure)),
-        color=alt.Color("model:N", title="Rule", sort=_rules(table)),
+        color=_rule_colour(),
         tooltip=["channel:N", "model:N", alt.Tooltip(f"{measure}:Q", format=fmt)],
-    ).properties(title=f"{MEASURE_TITLES.get(measure, measure)} per channel, rule by rule")
+    ).properties(title=f"{MEASURE_TITLES.get(measure, measure)} per channel, rule by rule",
+                 width=620, height=300)
 
 
 def roi_by_rule(table: pd.DataFrame) -> alt.Chart:
@@ -61,14 +71,17 @@ def roi_by_rule(table: pd.DataFrame) -> alt.Chart:
     """
     data = table.dropna(subset=["roi"])
     base = alt.Chart(data).encode(
-        x=alt.X("model:N", title="Rule", sort=_rules(table)),
+        x=alt.X("model:N", title="Rule", sort=_rules(table), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("channel:N", title="Channel"),
     )
     rect = base.mark_rect().encode(
         color=alt.Color("roi:Q", title="ROI", scale=alt.Scale(scheme="redblue", domainMid=0)),
         tooltip=["channel:N", "model:N", alt.Tooltip("roi:Q", format=".0%")])
-    text = base.mark_text(fontSize=12).encode(text=alt.Text("roi:Q", format=".0%"))
-    return alt.layer(rect, text).properties(title="ROI per channel under each rule")
+    text = base.mark_text(fontSize=12).encode(
+        text=alt.Text("roi:Q", format=".0%"),
+        color=alt.condition("abs(datum.roi) > 2", alt.value("white"), alt.value("black")))
+    return alt.layer(rect, text).properties(title="ROI per channel under each rule",
+                                            width=alt.Step(90), height=alt.Step(36))
 
 
 def last_touch_gap_bars(gap: pd.DataFrame) -> alt.Chart:
@@ -83,11 +96,11 @@ def last_touch_gap_bars(gap: pd.DataFrame) -> alt.Chart:
     return alt.Chart(gap).mark_bar().encode(
         x=alt.X("gap:Q", title="Last touch − rule (positive: over-credited by last touch)"),
         y=alt.Y("channel:N", title="Channel"),
-        yOffset=alt.YOffset("model:N"),
-        color=alt.Color("model:N", title="Rule"),
+        yOffset=alt.YOffset("model:N", sort=_RULE_ORDER),
+        color=_rule_colour(),
         tooltip=["channel:N", "model:N", alt.Tooltip("last_touch:Q", format=",.2f"),
                  alt.Tooltip("credited:Q", format=",.2f"), alt.Tooltip("gap:Q", format=",.2f")],
-    ).properties(title="How far the last-touch view misleads")
+    ).properties(title="How far the last-touch view misleads", width=560, height=320)
 
 
 def transition_heatmap(probs: pd.DataFrame) -> alt.Chart:
@@ -112,11 +125,13 @@ def transition_heatmap(probs: pd.DataFrame) -> alt.Chart:
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("probability:Q", format=".0%"),
         color=alt.condition("datum.probability > 0.5", alt.value("white"), alt.value("black")))
-    return alt.layer(rect, text).properties(title="Markov transition probabilities")
+    return alt.layer(rect, text).properties(title="Markov transition probabilities",
+                                            width=alt.Step(60), height=alt.Step(32))
 
 
 def cohort_roi_curves(curves: pd.DataFrame) -> alt.Chart:
-    """ROI by age of each campaign (``cohort_curves``); immature campaigns dashed.
+    """ROI by age of each campaign (``cohort_curves``), one line per campaign coloured by
+    channel; immature campaigns dashed.
 
     >>> c = pd.DataFrame({"campaign": ["A"], "channel": ["call"], "status": ["immature"],
     ...     "period": [0], "age_days": [30.0], "cum_clients": [1.0], "cum_margin": [10.0],
@@ -127,7 +142,7 @@ def cohort_roi_curves(curves: pd.DataFrame) -> alt.Chart:
     return alt.Chart(curves.dropna(subset=["roi"])).mark_line(point=True).encode(
         x=alt.X("age_days:Q", title="Days since launch"),
         y=alt.Y("roi:Q", title="ROI (margin − cost) / cost", axis=alt.Axis(format="%")),
-        color=alt.Color("campaign:N", title="Campaign"),
+        color=alt.Color("channel:N", title="Channel"),
         strokeDash=alt.StrokeDash("status:N", title="Window",
                                   scale=alt.Scale(domain=["mature", "immature"],
                                                   range=[[1, 0], [5, 4]])),
@@ -136,7 +151,8 @@ def cohort_roi_curves(curves: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("age_days:Q", format=".0f"), alt.Tooltip("cum_clients:Q"),
                  alt.Tooltip("cum_margin:Q", format=",.0f"), alt.Tooltip("cost:Q", format=",.0f"),
                  alt.Tooltip("roi:Q", format=".0%")],
-    ).properties(title="ROI by age of each campaign (dashed: window still open)")
+    ).properties(title="ROI by age of each campaign (dashed: window still open)",
+                 width=620, height=320)
 
 
 def maturity_lines(maturity: pd.DataFrame) -> alt.Chart:
@@ -154,7 +170,8 @@ def maturity_lines(maturity: pd.DataFrame) -> alt.Chart:
         color=alt.Color("channel:N", title="Channel"),
         tooltip=["channel:N", "period:Q", alt.Tooltip("share:Q", format=".0%"),
                  "campaigns:Q", "clients:Q"],
-    ).properties(title="Maturity curve: share of final clients signed, per channel")
+    ).properties(title="Maturity curve: share of final clients signed, per channel",
+                 width=620, height=280)
 
 
 def sales_cycle_ranges(dist: pd.DataFrame) -> alt.Chart:
@@ -176,4 +193,4 @@ def sales_cycle_ranges(dist: pd.DataFrame) -> alt.Chart:
     tick = base.mark_tick(color="black", size=18, thickness=2).encode(x="median:Q",
                                                                       tooltip=tip)
     return alt.layer(rule, bar, tick).properties(
-        title="Sales cycle per channel: median, quartiles, range")
+        title="Sales cycle per channel: median, quartiles, range", width=560)
