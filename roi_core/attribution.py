@@ -70,6 +70,7 @@ __all__ = [
     "attribute",
     "attribute_all",
     "channel_costs",
+    "campaign_costs",
     "attribution_table",
     "last_touch_gap",
 ]
@@ -579,35 +580,67 @@ def _with_roi(credits: pd.DataFrame, costs: pd.Series, basis: str) -> pd.DataFra
     return out
 
 
+def campaign_costs(data: Dataset, *, include_indirect: bool = True) -> pd.DataFrame:
+    """Each campaign's cost with its name and channel (``roi_core.kpis``), by campaign_id."""
+    kpis = compute_kpis(build_facts(data), "campaign", include_indirect=include_indirect)
+    return kpis.set_index("campaign_id")[["campaign", "channel", "cost"]]
+
+
 def attribution_table(data: Dataset, model: str = "all", *, half_life_days: float = 7.0,
                       include_indirect: bool = True, basis: str = "margin",
-                      journeys: Journeys | None = None) -> pd.DataFrame:
-    """Per rule and channel: credited conversions, revenue, margin, the channel's cost, ROI.
+                      by: str = "channel", journeys: Journeys | None = None) -> pd.DataFrame:
+    """Per rule and channel (or campaign): credited conversions, revenue, margin, cost, ROI.
 
     ROI = (credited margin − cost) / cost (``basis="revenue"``: revenue − cost); NaN when
-    the channel's cost is zero or not recorded. Channels with cost and no touch appear with
-    zero credit. Columns: ``model`` (when ``model == "all"``), channel, conversions,
-    revenue, margin, cost, roi.
+    the cost is zero or not recorded. Channels (campaigns) with cost and no touch appear
+    with zero credit. Columns: ``model`` (when ``model == "all"``), channel, conversions,
+    revenue, margin, cost, roi; with ``by="campaign"``, campaign_id and campaign come
+    first and channel is the campaign's own channel (a campaign's touches all count for
+    it, whatever channel they were logged under; a won deal without touchpoint counts for
+    its own source campaign).
     """
     if model != "all" and model not in RULES:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(RULES)}, all")
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
+    if by not in ("channel", "campaign"):
+        raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
     journeys = journeys if journeys is not None else journeys_from_dataset(data)
-    costs = channel_costs(data, include_indirect=include_indirect)
     rules = RULES if model == "all" else (model,)
+    measures = ["conversions", "revenue", "margin"]
     frames = []
-    for rule in rules:
-        credits = attribute(journeys, rule, half_life_days=half_life_days)
-        missing = [c for c in costs.index if c not in set(credits["channel"])]
-        if missing:
-            credits = pd.concat([credits, pd.DataFrame({
-                "channel": pd.Series(missing, dtype=object), "conversions": 0.0,
-                "revenue": 0.0, "margin": 0.0})], ignore_index=True)
-        credits = credits.sort_values("channel").reset_index(drop=True)
-        frames.append(_with_roi(credits, costs, basis).assign(model=rule))
+    if by == "channel":
+        costs = channel_costs(data, include_indirect=include_indirect)
+        for rule in rules:
+            credits = attribute(journeys, rule, half_life_days=half_life_days)
+            missing = [c for c in costs.index if c not in set(credits["channel"])]
+            if missing:
+                credits = pd.concat([credits, pd.DataFrame({
+                    "channel": pd.Series(missing, dtype=object), "conversions": 0.0,
+                    "revenue": 0.0, "margin": 0.0})], ignore_index=True)
+            credits = credits.sort_values("channel").reset_index(drop=True)
+            frames.append(_with_roi(credits, costs, basis).assign(model=rule))
+        keys = ["channel"]
+    else:
+        camps = campaign_costs(data, include_indirect=include_indirect)
+        for rule in rules:
+            credits = attribute(journeys, rule, half_life_days=half_life_days, by="campaign")
+            touch_channel = credits.groupby("campaign_id")["channel"].first()
+            credits = credits.groupby("campaign_id")[measures].sum()
+            credits = credits.reindex(credits.index.union(camps.index), fill_value=0.0)
+            out = credits.reset_index().rename(columns={"index": "campaign_id"})
+            ids = out["campaign_id"]
+            out.insert(1, "campaign", ids.map(camps["campaign"]).fillna(ids).astype(object))
+            own = ids.map(camps["channel"])
+            out.insert(2, "channel", own.where(own.notna(), ids.map(touch_channel))
+                       .astype(object))
+            out["cost"] = ids.map(camps["cost"]).astype(float)
+            cost = out["cost"].where(out["cost"] != 0)
+            out["roi"] = (out[basis].astype(float) - cost) / cost
+            frames.append(out.assign(model=rule))
+        keys = ["campaign_id", "campaign", "channel"]
     out = pd.concat(frames, ignore_index=True)
-    cols = ["channel", "conversions", "revenue", "margin", "cost", "roi"]
+    cols = [*keys, *measures, "cost", "roi"]
     return out[(["model"] if model == "all" else []) + cols]
 
 

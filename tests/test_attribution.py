@@ -381,3 +381,20 @@ def test_a_touch_at_the_close_instant_counts():
                           "margin_rate": [1.0]})
     got = attribute(build_journeys(tp, deals), "last_touch").set_index("channel")
     assert got.loc["y", "conversions"] == 1.0
+
+
+def test_attribution_table_by_campaign(workbook):
+    table = attribution_table(load_workbook(workbook), "linear", by="campaign")
+    t = table.set_index("campaign_id")
+    assert list(table.columns) == ["campaign_id", "campaign", "channel", "conversions",
+                                   "revenue", "margin", "cost", "roi"]
+    assert t.loc["EM1", "conversions"] == pytest.approx(0.75)
+    # EV1: A's events touch (1/4) + D5, won without touchpoint, from EV1 itself.
+    assert t.loc["EV1", "conversions"] == pytest.approx(1.25)
+    assert t.loc["EV1", "margin"] == pytest.approx(100 + 1500)
+    assert t.loc["EV1", "roi"] == pytest.approx((1600 - 2000) / 2000)
+    assert table["conversions"].sum() == pytest.approx(4.0)
+    out = _cli("attribution", str(workbook), "--model", "markov", "--by", "campaign",
+               "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert {r["campaign_id"] for r in json.loads(out.stdout)} == {"EM1", "SO1", "TP1", "EV1"}

@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the attribution rule (default: all, side by side)")
     p.add_argument("--half-life-days", type=_half_life, default=7.0,
                    help="half-life of the time_decay rule, in days (default: 7)")
+    p.add_argument("--by", default="channel", choices=["channel", "campaign"],
+                   help="one row per channel (default) or per campaign")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.set_defaults(func=run)
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                          expected="a touchpoints sheet (account_id, timestamp, channel) and "
                          "a deals sheet with won deals")
     table = attribution_table(data, args.model, half_life_days=args.half_life_days,
-                              include_indirect=not args.no_indirect)
+                              include_indirect=not args.no_indirect, by=args.by)
     text = render(table, args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
