@@ -75,15 +75,18 @@ def _():
                              label="Time-decay half-life (days)")
     measure = mo.ui.dropdown({"Clients": "conversions", "Revenue": "revenue",
                               "Margin": "margin"}, value="Clients", label="Credited")
+    markov_order = mo.ui.dropdown({"1st order": 1, "2nd order": 2, "3rd order": 3},
+                                  value="1st order", label="Markov chain")
     include_indirect = mo.ui.switch(value=True, label="Include indirect costs")
-    mo.hstack([half_life, measure, include_indirect], justify="start", gap=2)
-    return half_life, include_indirect, measure
+    mo.hstack([half_life, measure, markov_order, include_indirect], justify="start", gap=2)
+    return half_life, include_indirect, markov_order, measure
 
 
 @app.cell
-def _(data, half_life, include_indirect, journeys):
+def _(data, half_life, include_indirect, journeys, markov_order):
     table = attribution_table(data, "all", half_life_days=half_life.value,
-                              include_indirect=include_indirect.value, journeys=journeys)
+                              include_indirect=include_indirect.value,
+                              markov_order=markov_order.value, journeys=journeys)
     return (table,)
 
 

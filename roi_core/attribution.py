@@ -40,7 +40,9 @@ Rules (``RULES``):
   to RE_c / Σ RE, so channel c gets conversions × RE_c / Σ RE (and the same share of
   revenue and margin); within a channel, its campaigns share its credit as they share the
   channel's ``linear`` credit. Self-loops (a channel touched twice in a row) do not change
-  absorption probabilities, so repeated touches need no special treatment.
+  absorption probabilities, so repeated touches need no special treatment. Higher orders
+  (``markov_order=m``): each state is the journey's last m channels, and removing a
+  channel removes every state that holds it; the same exact solve.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ __all__ = [
     "build_journeys",
     "journeys_from_dataset",
     "touch_weights",
+    "markov_states",
     "transition_counts",
     "transition_probabilities",
     "conversion_probability",
@@ -315,12 +318,53 @@ def touch_weights(journeys: Journeys, rule: str, half_life_days: float = 7.0) ->
 # --- Markov chain -------------------------------------------------------------------------
 
 
-def transition_counts(journeys: Journeys) -> np.ndarray:
-    """Transition counts over every journey, an (k + 3) × (k + 3) integer matrix.
+def markov_states(journeys: Journeys, order: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Each touch's Markov state, and each state's channels.
 
-    State order: ``(start)``, the k channels (in ``journeys.channels`` order),
-    ``(conversion)``, ``(null)``. Each journey adds start → c1 → … → cn → conversion (won)
-    or null (not won).
+    A state of order m is the last m channels of the journey up to and including the touch
+    (fewer at the start of a journey: -1 marks "before the journey"). Shape out:
+    ``(state per touch (n,), channels per state (S, m))`` with channel codes of
+    ``journeys.channels``; with order 1 the states are the channels themselves.
+
+    >>> tp = pd.DataFrame({"account_id": ["a", "a"], "channel": ["x", "y"],
+    ...     "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02"])})
+    >>> j = build_journeys(tp, pd.DataFrame(columns=["deal_id", "account_id", "status",
+    ...     "close_date", "amount", "margin_rate"]))
+    >>> state, channels = markov_states(j, order=2)
+    >>> state.tolist(), channels.tolist()
+    ([0, 1], [[-1, 0], [0, 1]])
+    """
+    if not isinstance(order, (int, np.integer)) or order < 1:
+        raise ValueError(f"the Markov order must be a whole number ≥ 1, not {order!r}")
+    t = journeys.touches
+    ch = t["channel_code"].to_numpy().astype(np.int64)
+    k = len(journeys.channels)
+    if order == 1:
+        return ch, np.arange(k, dtype=np.int64)[:, None]
+    base = k + 1
+    if base ** order >= 2**62:
+        raise ValueError(f"a Markov chain of order {order} over {k} channels is too large")
+    pos = t["position"].to_numpy()
+    code = np.zeros(len(ch), dtype=np.int64)
+    for back in range(order - 1, -1, -1):  # oldest channel first
+        prev = np.full_like(ch, -1)
+        prev[back:] = ch[: len(ch) - back]
+        code = code * base + (np.where(pos >= back, prev, -1) + 1)
+    uniq, state = np.unique(code, return_inverse=True)
+    channels = np.empty((len(uniq), order), dtype=np.int64)
+    rest = uniq.copy()
+    for col in range(order - 1, -1, -1):
+        channels[:, col] = rest % base - 1
+        rest //= base
+    return state.astype(np.int64), channels
+
+
+def transition_counts(journeys: Journeys, order: int = 1) -> np.ndarray:
+    """Transition counts over every journey, an (S + 3) × (S + 3) integer matrix.
+
+    State order: ``(start)``, the S states of ``markov_states`` (order 1: the k channels in
+    ``journeys.channels`` order), ``(conversion)``, ``(null)``. Each journey adds
+    start → s1 → … → sn → conversion (won) or null (not won).
 
     >>> tp = pd.DataFrame({"account_id": ["a", "a", "b"], "channel": ["x", "y", "y"],
     ...     "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"])})
@@ -330,9 +374,10 @@ def transition_counts(journeys: Journeys) -> np.ndarray:
     [[0, 1, 1, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 1], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]
     """
     t = journeys.touches
-    k = len(journeys.channels)
-    size = k + 3
-    state = t["channel_code"].to_numpy().astype(np.int64) + 1
+    codes, states = markov_states(journeys, order)
+    n_states = len(states)
+    size = n_states + 3
+    state = codes + 1
     pos = t["position"].to_numpy()
     prev = np.empty_like(state)
     prev[1:] = state[:-1]
@@ -340,7 +385,7 @@ def transition_counts(journeys: Journeys) -> np.ndarray:
         prev[0] = 0
     prev = np.where(pos == 0, 0, prev)
     last = pos == t["length"].to_numpy() - 1
-    end = np.where(t["converted"].to_numpy()[last], k + 1, k + 2)
+    end = np.where(t["converted"].to_numpy()[last], n_states + 1, n_states + 2)
     flat = np.concatenate([prev * size + state, state[last] * size + end])
     return np.bincount(flat, minlength=size * size).reshape(size, size)
 
@@ -360,14 +405,16 @@ def transition_probabilities(journeys: Journeys) -> pd.DataFrame:
                          "count": counts[src, dst], "probability": prob[src, dst]})
 
 
-def conversion_probability(counts: np.ndarray, removed: int | None = None) -> float:
+def conversion_probability(counts: np.ndarray,
+                           removed: int | np.ndarray | None = None) -> float:
     """Exact P(start ends in conversion) of the absorbing chain given by ``counts``.
 
     ``counts`` is a ``transition_counts`` matrix; ``removed`` the index (0-based, among
-    channels) of a channel whose incoming transitions all go to null. Solves
-    (I − Q) x = r over the transient channel states (Q: channel → channel probabilities,
-    r: channel → conversion), then P = s · x with s the start probabilities. Channels never
-    left (no outgoing count) and unreachable ones are dropped.
+    states) of a state, or a boolean mask of states, whose incoming transitions all go to
+    null. Solves
+    (I − Q) x = r over the transient states (Q: state → state probabilities,
+    r: state → conversion), then P = s · x with s the start probabilities. States never
+    left (no outgoing count) are dropped.
 
     >>> c = np.array([[0, 2, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1],
     ...               [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
@@ -380,7 +427,7 @@ def conversion_probability(counts: np.ndarray, removed: int | None = None) -> fl
     out = rows.sum(axis=1)
     keep = out > 0
     if removed is not None:
-        keep[removed] = False
+        keep[removed] = False  # an index or a boolean mask
     idx = np.flatnonzero(keep)
     start = counts[0, 1 : k + 1].astype(float)
     if start.sum() == 0 or len(idx) == 0:
@@ -392,10 +439,12 @@ def conversion_probability(counts: np.ndarray, removed: int | None = None) -> fl
     return float(s @ x)
 
 
-def markov_removal_effects(journeys: Journeys) -> pd.Series:
+def markov_removal_effects(journeys: Journeys, order: int = 1) -> pd.Series:
     """Each channel's exact removal effect: 1 − P(conversion | channel removed) / P(conversion).
 
-    Indexed by channel; 0 for every channel when nothing converts.
+    ``order``: the chain's order (1: first-order; m: each state is the last m channels, and
+    removing a channel removes every state that holds it). Indexed by channel; 0 for every
+    channel when nothing converts.
 
     >>> tp = pd.DataFrame({"account_id": ["a", "a", "b"], "channel": ["x", "y", "y"],
     ...     "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"])})
@@ -404,12 +453,14 @@ def markov_removal_effects(journeys: Journeys) -> pd.Series:
     >>> markov_removal_effects(build_journeys(tp, dl)).round(6).to_dict()
     {'x': 0.5, 'y': 1.0}
     """
-    counts = transition_counts(journeys)
+    counts = transition_counts(journeys, order)
+    _, states = markov_states(journeys, order)
     base = conversion_probability(counts)
     effects = np.zeros(len(journeys.channels))
     if base > 0:
         for c in range(len(journeys.channels)):
-            effects[c] = 1.0 - conversion_probability(counts, removed=c) / base
+            held = (states == c).any(axis=1)
+            effects[c] = 1.0 - conversion_probability(counts, removed=held) / base
     effects = np.clip(effects, 0.0, 1.0)
     return pd.Series(effects, index=pd.Index(journeys.channels, name="channel"),
                      name="removal_effect")
@@ -484,7 +535,7 @@ def _no_touch_rows(journeys: Journeys, by: str) -> pd.DataFrame:
 
 
 def attribute(journeys: Journeys, rule: str, *, half_life_days: float = 7.0,
-              by: str = "channel") -> pd.DataFrame:
+              by: str = "channel", markov_order: int = 1) -> pd.DataFrame:
     """Credited conversions, revenue and margin per channel (or per campaign) under a rule.
 
     ``by``: ``"channel"`` (columns channel, conversions, revenue, margin) or ``"campaign"``
@@ -503,7 +554,7 @@ def attribute(journeys: Journeys, rule: str, *, half_life_days: float = 7.0,
     if by not in ("channel", "campaign"):
         raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
     if rule == "markov":
-        return _attribute_markov(journeys, by)
+        return _attribute_markov(journeys, by, markov_order)
     out = _credit_frame(journeys, touch_weights(journeys, rule, half_life_days), by)
     return _finish(out, _no_touch_rows(journeys, by), by, journeys)
 
@@ -528,8 +579,8 @@ def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str, journeys: Journeys)
         drop=True)
 
 
-def _attribute_markov(journeys: Journeys, by: str) -> pd.DataFrame:
-    effects = markov_removal_effects(journeys)
+def _attribute_markov(journeys: Journeys, by: str, order: int = 1) -> pd.DataFrame:
+    effects = markov_removal_effects(journeys, order)
     total = effects.sum()
     share = (effects / total) if total > 0 else effects * 0.0
     jr = journeys.journeys
@@ -557,10 +608,11 @@ def _attribute_markov(journeys: Journeys, by: str) -> pd.DataFrame:
 
 
 def attribute_all(journeys: Journeys, rules: Sequence[str] = RULES, *,
-                  half_life_days: float = 7.0, by: str = "channel") -> pd.DataFrame:
+                  half_life_days: float = 7.0, by: str = "channel",
+                  markov_order: int = 1) -> pd.DataFrame:
     """``attribute`` for several rules stacked, with a ``model`` column first."""
-    frames = [attribute(journeys, r, half_life_days=half_life_days, by=by).assign(model=r)
-              for r in rules]
+    frames = [attribute(journeys, r, half_life_days=half_life_days, by=by,
+                        markov_order=markov_order).assign(model=r) for r in rules]
     out = pd.concat(frames, ignore_index=True)
     return out[["model", *[c for c in out.columns if c != "model"]]]
 
@@ -588,7 +640,8 @@ def campaign_costs(data: Dataset, *, include_indirect: bool = True) -> pd.DataFr
 
 def attribution_table(data: Dataset, model: str = "all", *, half_life_days: float = 7.0,
                       include_indirect: bool = True, basis: str = "margin",
-                      by: str = "channel", journeys: Journeys | None = None) -> pd.DataFrame:
+                      by: str = "channel", markov_order: int = 1,
+                      journeys: Journeys | None = None) -> pd.DataFrame:
     """Per rule and channel (or campaign): credited conversions, revenue, margin, cost, ROI.
 
     ROI = (credited margin − cost) / cost (``basis="revenue"``: revenue − cost); NaN when
@@ -612,7 +665,8 @@ def attribution_table(data: Dataset, model: str = "all", *, half_life_days: floa
     if by == "channel":
         costs = channel_costs(data, include_indirect=include_indirect)
         for rule in rules:
-            credits = attribute(journeys, rule, half_life_days=half_life_days)
+            credits = attribute(journeys, rule, half_life_days=half_life_days,
+                                markov_order=markov_order)
             missing = [c for c in costs.index if c not in set(credits["channel"])]
             if missing:
                 credits = pd.concat([credits, pd.DataFrame({
@@ -624,7 +678,8 @@ def attribution_table(data: Dataset, model: str = "all", *, half_life_days: floa
     else:
         camps = campaign_costs(data, include_indirect=include_indirect)
         for rule in rules:
-            credits = attribute(journeys, rule, half_life_days=half_life_days, by="campaign")
+            credits = attribute(journeys, rule, half_life_days=half_life_days, by="campaign",
+                                markov_order=markov_order)
             touch_channel = credits.groupby("campaign_id")["channel"].first()
             credits = credits.groupby("campaign_id")[measures].sum()
             credits = credits.reindex(credits.index.union(camps.index), fill_value=0.0)

@@ -264,23 +264,33 @@ def test_permuting_account_ids_changes_nothing(specs, rnd):
 
 # --- exact Markov against a plain dense computation --------------------------------------
 
-def _dense_removal_effects(paths: list[list[str]], won: list[bool]) -> dict[str, float]:
+def _dense_removal_effects(paths: list[list[str]], won: list[bool],
+                           order: int = 1) -> dict[str, float]:
     """Removal effects from the full dense absorbing chain, built from the paths directly:
-    states start, channels, conversion, null; absorption by the fundamental matrix."""
+    states start, the tuples of the last ``order`` channels (None before the journey),
+    conversion, null; absorption by the fundamental matrix."""
     channels = sorted({c for p in paths for c in p})
-    names = ["start", *channels, "conv", "null"]
+    walks = []
+    for path in paths:
+        padded = [None] * (order - 1) + list(path)
+        walks.append([tuple(padded[i : i + order]) for i in range(len(path))])
+    states = sorted({s for w in walks for s in w}, key=str)
+    names = ["start", *states, "conv", "null"]
     idx = {n: i for i, n in enumerate(names)}
     size = len(names)
     counts = np.zeros((size, size))
-    for path, ok in zip(paths, won, strict=True):
-        states = ["start", *path, "conv" if ok else "null"]
-        for s, t in zip(states[:-1], states[1:], strict=True):
+    for walk, ok in zip(walks, won, strict=True):
+        chain = ["start", *walk, "conv" if ok else "null"]
+        for s, t in zip(chain[:-1], chain[1:], strict=True):
             counts[idx[s], idx[t]] += 1
 
     def p_conv(removed: str | None) -> float:
         c = counts.copy()
-        if removed is not None:  # every transition into the removed channel goes to null
-            col = idx[removed]
+        # Every transition into a state holding the removed channel goes to null.
+        for state in states if removed is not None else []:
+            if removed not in state:
+                continue
+            col = idx[state]
             c[:, idx["null"]] += c[:, col]
             c[:, col] = 0
             c[col, :] = 0
@@ -395,6 +405,26 @@ def test_attribution_table_by_campaign(workbook):
     assert t.loc["EV1", "roi"] == pytest.approx((1600 - 2000) / 2000)
     assert table["conversions"].sum() == pytest.approx(4.0)
     out = _cli("attribution", str(workbook), "--model", "markov", "--by", "campaign",
-               "--format", "json")
+               "--markov-order", "2", "--format", "json")
     assert out.returncode == 0, out.stderr
     assert {r["campaign_id"] for r in json.loads(out.stdout)} == {"EM1", "SO1", "TP1", "EV1"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(journey_st, min_size=2, max_size=12), st.integers(2, 3))
+def test_higher_order_markov_matches_dense_linear_algebra(specs, order):
+    if not any(won for _, won, _ in specs):
+        specs = [(specs[0][0], True, 0), *specs[1:]]
+    tp, deals = _frames(specs)
+    j = build_journeys(tp, deals)
+    ours = markov_removal_effects(j, order=order)
+    dense = _dense_removal_effects([p for p, _, _ in specs], [w for _, w, _ in specs], order)
+    for channel, value in dense.items():
+        assert ours[channel] == pytest.approx(value, abs=1e-9), channel
+    got = attribute(j, "markov", markov_order=order)
+    assert got["conversions"].sum() == pytest.approx(len(deals))
+
+
+def test_markov_order_must_be_a_positive_whole_number(journeys):
+    with pytest.raises(ValueError):
+        markov_removal_effects(journeys, order=0)

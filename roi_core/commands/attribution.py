@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the attribution rule (default: all, side by side)")
     p.add_argument("--half-life-days", type=_half_life, default=7.0,
                    help="half-life of the time_decay rule, in days (default: 7)")
+    p.add_argument("--markov-order", type=int, default=1, choices=[1, 2, 3, 4],
+                   help="order of the Markov chain: each state is the last N channels "
+                   "(default: 1)")
     p.add_argument("--by", default="channel", choices=["channel", "campaign"],
                    help="one row per channel (default) or per campaign")
     p.add_argument("--format", default="table", choices=FORMATS)
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
                          expected="a touchpoints sheet (account_id, timestamp, channel) and "
                          "a deals sheet with won deals")
     table = attribution_table(data, args.model, half_life_days=args.half_life_days,
-                              include_indirect=not args.no_indirect, by=args.by)
+                              include_indirect=not args.no_indirect, by=args.by,
+                              markov_order=args.markov_order)
     text = render(table, args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
