@@ -119,6 +119,16 @@ def cohort_deals(data: Dataset, as_of: object, *, window_days: float = 180.0,
 
     Shape out: deal_id, campaign_id, channel, launch, close_date, age_days, period (k),
     revenue, margin; only deals with launch ≤ close < launch + window and close ≤ as_of.
+
+    >>> from roi_core.dataset import empty_frame
+    >>> camps = pd.DataFrame({"campaign_id": ["C1"], "campaign": ["Calls"],
+    ...     "channel": ["calls"], "start_date": pd.to_datetime(["2026-01-01"])})
+    >>> deals = pd.DataFrame({"deal_id": ["in", "late"], "campaign_id": ["C1", "C1"],
+    ...     "status": ["won", "won"], "amount": [1.0, 1.0], "margin_rate": [1.0, 1.0],
+    ...     "close_date": pd.to_datetime(["2026-02-15", "2026-08-01"])})
+    >>> data = Dataset(camps, empty_frame("costs"), empty_frame("funnel"), deals=deals)
+    >>> cohort_deals(data, "2026-12-31")[["deal_id", "period"]].to_numpy().tolist()
+    [['in', 1]]
     """
     as_of = pd.Timestamp(as_of)
     window = _check_window(window_days)
@@ -225,6 +235,20 @@ def cohort_summary(data: Dataset, as_of: object, *, window_days: float = 180.0,
     The estimate columns are filled for immature campaigns only: open deals × the channel's
     win rate (× its margin per client); ``roi_with_estimate`` = (margin + estimated_margin −
     cost) / cost, and ``is_estimate`` is True on those rows.
+
+    >>> from roi_core.dataset import empty_frame
+    >>> camps = pd.DataFrame({"campaign_id": ["C1"], "campaign": ["Calls"],
+    ...     "channel": ["calls"], "start_date": pd.to_datetime(["2026-01-01"])})
+    >>> costs = pd.DataFrame({"campaign_id": ["C1"], "category": ["direct"],
+    ...     "amount": [1000.0], "date": pd.NaT})
+    >>> deals = pd.DataFrame({"deal_id": ["W", "L", "O"], "campaign_id": ["C1"] * 3,
+    ...     "status": ["won", "lost", "open"], "amount": [3000.0, 0.0, 3000.0],
+    ...     "margin_rate": [0.5] * 3, "created_date": pd.to_datetime(["2026-01-05"] * 3),
+    ...     "close_date": pd.to_datetime(["2026-02-01", "2026-02-01", None])})
+    >>> data = Dataset(camps, costs, empty_frame("funnel"), deals=deals)
+    >>> row = cohort_summary(data, "2026-03-01").iloc[0]
+    >>> row["status"], [float(row[c]) for c in ("roi", "estimated_margin", "roi_with_estimate")]
+    ('immature', [0.5, 750.0, 1.25])
     """
     as_of = pd.Timestamp(as_of)
     window = _check_window(window_days)
