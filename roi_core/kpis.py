@@ -145,7 +145,7 @@ def break_even_win_rate(cost: float, gain_per_client: float, opportunities: floa
 
 def _safe_divide(num: pd.Series, den: pd.Series) -> pd.Series:
     n, d = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = n / np.where(d != 0, d, np.nan)
     out[~np.isfinite(out)] = np.nan
     return pd.Series(out, index=num.index)
