@@ -146,7 +146,10 @@ def _(base, lang, months):
                          view.text("basis_revenue", lang): "revenue"},
                         value=view.text("basis_margin", lang), label=view.text("basis", lang),
                         inline=True)
-    return basis, filters, indirect
+    # Shown by the sidebar as one block: moving a filter does not redraw the sidebar.
+    filters_panel = mo.vstack([filters["first"], filters["last"], filters["channel"],
+                               filters["segment"], filters["team"], indirect, basis])
+    return basis, filters, filters_panel, indirect
 
 
 @app.cell
@@ -187,7 +190,14 @@ def _(base, get_lever_rev, lang, set_scenario_error):
         0.0, 2.0, step=0.05, value=min(max(_flat.get(f"item.{i}", 1.0), 0.0), 2.0),
         show_value=True, debounce=True, label=sc.lever_label(f"item.{i}", lang),
         full_width=True) for i in sc.COST_ITEMS})
-    return lever_cost, lever_funnel, lever_items, lever_volume
+    # Shown by the sidebar as one block: moving a slider does not redraw the sidebar.
+    levers_panel = mo.accordion({
+        view.text("levers_funnel", lang): lever_funnel.vstack(),
+        view.text("levers_channel_cost", lang): lever_cost.vstack(),
+        view.text("levers_channel_volume", lang): lever_volume.vstack(),
+        view.text("levers_items", lang): lever_items.vstack(),
+    }, multiple=True)
+    return lever_cost, lever_funnel, lever_items, lever_volume, levers_panel
 
 
 @app.cell
@@ -452,22 +462,14 @@ def _(lang, levers):
 
 
 @app.cell
-def _(basis, export_allowed, export_button, filters, indirect, lang, lang_ui, lever_cost,
-      lever_funnel,
-      lever_items, lever_volume, reset_button, save_scenario, scenario_upload, upload):
+def _(export_allowed, export_button, filters_panel, lang, lang_ui, levers_panel, reset_button,
+      save_scenario, scenario_upload, upload):
     mo.sidebar([
         lang_ui,
         mo.md(f"### {view.text('data', lang)}"), upload,
-        mo.md(f"### {view.text('filters', lang)}"), filters["first"], filters["last"],
-        filters["channel"], filters["segment"], filters["team"], indirect, basis,
+        mo.md(f"### {view.text('filters', lang)}"), filters_panel,
         mo.md(f"### {view.text('scenario', lang)}"), reset_button,
-        mo.md(f"_{view.text('levers', lang)}_"),
-        mo.accordion({
-            view.text("levers_funnel", lang): lever_funnel.vstack(),
-            view.text("levers_channel_cost", lang): lever_cost.vstack(),
-            view.text("levers_channel_volume", lang): lever_volume.vstack(),
-            view.text("levers_items", lang): lever_items.vstack(),
-        }, multiple=True),
+        mo.md(f"_{view.text('levers', lang)}_"), levers_panel,
         mo.md(view.text("share", lang)), save_scenario, scenario_upload,
         export_button if export_allowed else mo.md(""),
     ], width="340px")
