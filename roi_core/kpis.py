@@ -191,6 +191,13 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
         both = frame[num].notna() & frame[den].notna()
         masked[f"{name}__num"] = frame[num].where(both)
         masked[f"{name}__den"] = frame[den].where(both)
+    # Targets belong to a campaign, not a month: they pair with the campaign's contacts of
+    # every month, not only those of the row that holds them.
+    by_campaign = frame.groupby("campaign_id", dropna=False)
+    has_targets = by_campaign["targets"].transform("count") > 0
+    has_contacts = by_campaign["contacts"].transform("count") > 0
+    masked["contact_rate__num"] = frame["contacts"].where(has_targets)
+    masked["contact_rate__den"] = frame["targets"].where(has_contacts)
     # Break-even needs cost, gain and clients on the same rows, and opportunities beside.
     be = frame["cost"].notna() & frame[gain].notna() & frame["clients"].notna()
     masked["be__cost"] = frame["cost"].where(be)
