@@ -41,6 +41,12 @@ _EXPECTED = {
 }
 
 
+_DTYPES = {"count": "float64", "money": "float64", "number": "float64", "rate": "float64",
+           "date": "datetime64[ns]", "month": "datetime64[ns]"}
+_EMPTY = {"count": np.nan, "money": np.nan, "number": np.nan, "rate": np.nan,
+          "date": pd.NaT, "month": pd.NaT}
+
+
 def load_workbook(path: str | Path) -> Dataset:
     """Load a workbook (.xlsx), a CSV file, or a folder of CSV files into a Dataset.
 
@@ -199,6 +205,10 @@ def _typed_frame(table: RawTable, sheet: Sheet) -> pd.DataFrame:
                                   "a rate between 0 % and 100 %, such as 40 % (or 0,4)")
         out[col.name] = values.reset_index(drop=True)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table.cells)))
+    for col in sheet.columns:  # absent optional columns are "not recorded", never a KeyError
+        if col.name not in frame and sheet.name not in COLUMNS:
+            frame[col.name] = pd.Series(_EMPTY.get(col.kind, None), index=frame.index,
+                                        dtype=_DTYPES.get(col.kind, object))
     for name, dtype in COLUMNS.get(sheet.name, {}).items():
         if name not in frame:
             frame[name] = pd.Series(dtype=dtype, index=frame.index)
