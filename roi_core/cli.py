@@ -16,7 +16,7 @@ from roi_core.errors import InputError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["kpis"]
+COMMANDS = ["kpis", "audit"]
 
 
 class _Parser(argparse.ArgumentParser):
