@@ -31,7 +31,7 @@ from roi_core.schema import (
     sheet_for_label,
 )
 
-__all__ = ["load_workbook", "load_bytes", "dataset_from_tables", "inspect_workbook",
+__all__ = ["load_workbook", "load_bytes", "dataset_from_tables", "inspect_workbook", "typed_sheet",
            "inspect_bytes", "Inspection"]
 
 _EXPECTED = {
@@ -542,3 +542,11 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
     campaigns["targets"] = campaigns["campaign_id"].map(targets).astype(float)
     return Dataset(campaigns=campaigns.reset_index(drop=True), costs=costs, funnel=funnel,
                    source=source, sheet_names=names, funnel_source="sheet")
+
+
+def typed_sheet(table: RawTable, name: str) -> pd.DataFrame:
+    """One table typed as the contract's sheet ``name`` (the importers' pass-through).
+
+    Raises InputError at the first unreadable cell or missing required column.
+    """
+    return _typed_frame(table, SHEETS[name])
