@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from roi_core.io.cells import is_blank
+from roi_core.io.cells import MAX_YEAR, MIN_YEAR, is_blank
 
 __all__ = ["LOCALES", "parse_amounts", "parse_dates", "date_order", "decimal_mark",
            "table_date_order"]
@@ -33,6 +33,7 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})"
                   r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp][Mm])?)?$")
 _TZ = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_MAX_SERIAL = 109574  # 2199-12-31
 
 
 def _settings(locale: str) -> tuple[str, str]:
@@ -142,10 +143,11 @@ def parse_dates(raw: pd.Series, locale: str = "auto",
         if blank[i]:
             continue
         if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
-            out.iat[i] = pd.Timestamp(value)
+            if MIN_YEAR <= value.year <= MAX_YEAR:
+                out.iat[i] = pd.Timestamp(value)
         elif isinstance(value, (int, float, np.integer, np.floating)) \
                 and not isinstance(value, bool):
-            if 1 <= float(value) <= 2958465:
+            if 1 <= float(value) <= _MAX_SERIAL:
                 out.iat[i] = _EXCEL_EPOCH + pd.to_timedelta(float(value), unit="D")
         else:
             texts[i] = str(value).strip()
@@ -155,7 +157,9 @@ def parse_dates(raw: pd.Series, locale: str = "auto",
         if order is None:
             order = date_order(slash, locale) if len(slash) else "DMY"
         for i, text in texts.items():
-            out.iat[i] = _one_date(text, order)
+            stamp = _one_date(text, order)
+            if stamp is not None and MIN_YEAR <= stamp.year <= MAX_YEAR:
+                out.iat[i] = stamp
     bad = ~blank & out.isna().to_numpy()
     return out, bad
 
@@ -174,9 +178,11 @@ def _one_date(text: str, order: str) -> pd.Timestamp | None:
                                 minute=int(m.group(5) or 0), second=int(m.group(6) or 0))
         except ValueError:
             return None
-    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+    if re.fullmatch(r"\d{5}(\.\d+)?", text) and float(text) <= _MAX_SERIAL:
         return _EXCEL_EPOCH + pd.to_timedelta(float(text), unit="D")
     naive = _TZ.sub("", text)
+    if not re.match(r"\d{4}-\d{2}", naive):
+        return None
     try:
         stamp = pd.to_datetime(naive, format="ISO8601")
     except (ValueError, TypeError, OverflowError):
