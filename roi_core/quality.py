@@ -418,9 +418,10 @@ def _check_dates(data: Dataset, lang: str) -> list[Finding]:
         frame = getattr(data, name)
         if not len(frame):
             continue
-        start = frame["campaign_id"].map(life["start_date"])
-        end = frame["campaign_id"].map(life["end_date"])
-        day = frame[column].dt.normalize()
+        starts, ends = life["start_date"].to_dict(), life["end_date"].to_dict()
+        start = pd.to_datetime(frame["campaign_id"].map(lambda c: starts.get(c, pd.NaT)))
+        end = pd.to_datetime(frame["campaign_id"].map(lambda c: ends.get(c, pd.NaT)))
+        day = pd.to_datetime(frame[column]).dt.normalize()
         outside = (day < start) | (day > end)
         for cid in pd.unique(frame.loc[outside, "campaign_id"]):
             s, e = life.at[cid, "start_date"], life.at[cid, "end_date"]
