@@ -413,12 +413,12 @@ def _check_dates(data: Dataset, lang: str) -> list[Finding]:
     out: list[Finding] = []
     life = data.campaigns.dropna(subset=["campaign_id"]).drop_duplicates("campaign_id")
     life = life.set_index("campaign_id")[["start_date", "end_date"]]
+    starts, ends = life["start_date"].to_dict(), life["end_date"].to_dict()
     for name, column, rule in (("activities", "date", "activity_outside_campaign"),
                                ("touchpoints", "timestamp", "touchpoint_outside_campaign")):
         frame = getattr(data, name)
         if not len(frame):
             continue
-        starts, ends = life["start_date"].to_dict(), life["end_date"].to_dict()
         start = pd.to_datetime(frame["campaign_id"].map(lambda c: starts.get(c, pd.NaT)))
         end = pd.to_datetime(frame["campaign_id"].map(lambda c: ends.get(c, pd.NaT)))
         day = pd.to_datetime(frame[column]).dt.normalize()
