@@ -48,6 +48,8 @@ __all__ = [
     "audit_workbook",
     "audit_bytes",
     "findings_frame",
+    "findings_summary",
+    "finding_rows",
     "sheet_scores",
     "quality_badge",
 ]
@@ -530,6 +532,47 @@ def findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
         rec.update(rows=shown, n_rows=len(f.rows))
         records.append(rec)
     return pd.DataFrame(records, columns=columns).astype({"n_rows": "int64"})
+
+
+def findings_summary(findings: Sequence[Finding]) -> pd.DataFrame:
+    """Findings counted by severity and rule: ``severity, rule, findings, rows``.
+
+    >>> f = Finding("missing_amount", "warning", "Affaires", "deals", (3, 4), "m", "a")
+    >>> findings_summary([f, f]).values.tolist()
+    [['warning', 'missing_amount', 2, 4]]
+    """
+    frame = findings_frame(findings)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    out = (frame.groupby(["severity", "rule"], as_index=False)
+           .agg(findings=("rule", "size"), rows=("n_rows", "sum")))
+    out = out.sort_values(["severity", "findings"], key=lambda s: s.map(order)
+                          if s.name == "severity" else -s)
+    return out.reset_index(drop=True).astype({"findings": "int64", "rows": "int64"})
+
+
+def finding_rows(data: Dataset, finding: Finding) -> pd.DataFrame:
+    """The rows of the user's sheet a finding points at, as loaded (canonical columns).
+
+    Empty when the finding concerns a whole sheet, or rows the loader could not keep.
+
+    >>> from roi_core.dataset import empty_frame
+    >>> deals = empty_frame("deals").reindex(range(2)).assign(
+    ...     deal_id=["D1", "D2"], row=pd.array([2, 3], dtype="Int64"))
+    >>> data = Dataset(campaigns=empty_frame("campaigns"), costs=empty_frame("costs"),
+    ...                funnel=empty_frame("funnel"), deals=deals)
+    >>> f = Finding("missing_amount", "warning", "Affaires", "deals", (3,), "m", "a")
+    >>> finding_rows(data, f)["deal_id"].tolist()
+    ['D2']
+    """
+    table = finding.table
+    if table == "table":  # the single-table form: its rows feed campaigns and the funnel
+        table = "funnel"
+    frame = getattr(data, table, None)
+    if not isinstance(frame, pd.DataFrame) or "row" not in frame or not finding.rows:
+        return pd.DataFrame()
+    keep = frame["row"].isin(list(finding.rows)).fillna(False).to_numpy(dtype=bool)
+    cols = ["row"] + [c for c in frame.columns if c != "row"]
+    return frame.loc[keep, cols].reset_index(drop=True)
 
 
 def sheet_scores(findings: Sequence[Finding], data: Dataset) -> pd.DataFrame:

@@ -9,7 +9,7 @@ text can carry a formula.
 
 from __future__ import annotations
 
-__all__ = ["excel_safe", "FORMULA_PREFIXES"]
+__all__ = ["excel_safe", "FORMULA_PREFIXES", "downloads_allowed"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
                     "\uff20")
@@ -31,3 +31,18 @@ def excel_safe(value: object) -> object:
     if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def downloads_allowed(environ: dict[str, str] | None = None) -> bool:
+    """Whether viewers of the served app may download raw data tables.
+
+    Off unless the deployer sets ``ROI_ALLOW_DOWNLOAD=1``; pass it as
+    ``mo.ui.table(..., show_download=downloads_allowed())``.
+
+    >>> downloads_allowed({}), downloads_allowed({"ROI_ALLOW_DOWNLOAD": "1"})
+    (False, True)
+    """
+    import os
+
+    env = os.environ if environ is None else environ
+    return env.get("ROI_ALLOW_DOWNLOAD", "").strip() == "1"
