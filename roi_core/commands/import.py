@@ -10,13 +10,16 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from roi_core.errors import InputError
-from roi_core.importers import VENDORS, ColumnMapping, import_files, write_workbook
+from roi_core.importers import (
+    VENDORS,
+    ColumnMapping,
+    import_files,
+    parse_margin_rate,
+    write_workbook,
+)
 from roi_core.importers.localize import LOCALES
 from roi_core.io import inspect_bytes
-from roi_core.io.cells import parse_rate
 from roi_core.quality import audit_inspection, quality_badge
 
 
@@ -40,13 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    margin = None
-    if args.margin_rate is not None:
-        values, bad = parse_rate(pd.Series([args.margin_rate], dtype=object))
-        if bad[0] or not 0 <= values.iat[0] <= 1:
-            raise InputError(f"--margin-rate '{args.margin_rate}' is not a rate between 0 and "
-                             "100 %", expected="a rate such as 40% or 0.4")
-        margin = float(values.iat[0])
+    margin = parse_margin_rate(args.margin_rate)
     mapping = ColumnMapping.load(args.mapping) if args.mapping else None
     sheets = import_files(args.files, args.vendor, locale=args.locale, margin_rate=margin,
                           mapping=mapping)

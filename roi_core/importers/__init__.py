@@ -32,6 +32,7 @@ from roi_core.importers import calls, hubspot, pipedrive, salesforce
 from roi_core.importers.mapping import ColumnMapping, apply_mapping, suggest_mapping
 from roi_core.importers.preset import CHANNEL_HINT, Preset
 from roi_core.importers.writer import write_workbook
+from roi_core.io.cells import parse_rate
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
 from roi_core.io.workbook import typed_sheet
 from roi_core.schema import sheet_for_label
@@ -46,6 +47,7 @@ __all__ = [
     "write_workbook",
     "suggest_mapping",
     "apply_mapping",
+    "parse_margin_rate",
 ]
 
 PRESETS: dict[str, list[Preset]] = {
@@ -157,3 +159,18 @@ def import_files(paths: Sequence[str | Path] | Sequence[tuple[str, bytes]], vend
         else:
             tables.extend(read_tables(item))
     return assemble(import_tables(tables, vendor, locale=locale, mapping=mapping), margin_rate)
+
+
+def parse_margin_rate(text: str | None) -> float | None:
+    """The default margin rate typed by the user ("40 %", "0,4"); blank gives None.
+
+    >>> parse_margin_rate("40 %"), parse_margin_rate(" "), parse_margin_rate("0,25")
+    (0.4, None, 0.25)
+    """
+    if text is None or not str(text).strip():
+        return None
+    values, bad = parse_rate(pd.Series([text], dtype=object))
+    if bad[0] or not 0 <= values.iat[0] <= 1:
+        raise InputError(f"the margin rate '{text}' is not a rate between 0 and 100 %",
+                         expected="a rate such as 40 % or 0,4")
+    return float(values.iat[0])

@@ -38,7 +38,8 @@ from roi_core.io.cells import parse_enum, parse_text
 from roi_core.io.read import RawTable, sheet_label
 from roi_core.schema import ENUMS, SHEETS, normalize_label
 
-__all__ = ["ColumnMapping", "apply_mapping", "suggest_mapping", "header_positions"]
+__all__ = ["ColumnMapping", "apply_mapping", "suggest_mapping", "header_positions",
+           "parse_value_rules", "mapping_from_form"]
 
 
 @dataclass
@@ -233,3 +234,47 @@ def suggest_mapping(headers: list[str], sheet: str,
                         out[col.name] = keys[normalize_label(header)]
                         break
     return out
+
+
+def parse_value_rules(text: str) -> dict[str, dict[str, str]]:
+    """Word rules typed in the mapping form, one per line: ``column: export word = value``.
+
+    ``*`` stands for every other word. Blank lines and lines starting with # are skipped.
+
+    >>> parse_value_rules("status: Signé = won\\nstatus: * = open\\n# note")
+    {'status': {'Signé': 'won', '*': 'open'}}
+    >>> parse_value_rules("status Signé won")
+    Traceback (most recent call last):
+    ...
+    roi_core.errors.InputError: line 1: 'status Signé won' is not a rule; expected \
+column: export word = value, such as status: Signé = won.
+    """
+    rules: dict[str, dict[str, str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        column, sep, rest = line.partition(":")
+        word, eq, value = rest.partition("=")
+        if not sep or not eq or not column.strip() or not word.strip() or not value.strip():
+            raise InputError(f"line {number}: '{line}' is not a rule",
+                             expected="column: export word = value, such as status: Signé = won")
+        rules.setdefault(column.strip(), {})[word.strip()] = value.strip()
+    return rules
+
+
+def mapping_from_form(sheet: str, choices: dict[str, str | None], rules: str = "",
+                      locale: str = "auto", constants: dict[str, object] | None = None,
+                      name: str = "") -> ColumnMapping:
+    """A mapping from the notebook's form: one chosen header (or none) per column.
+
+    >>> m = mapping_from_form("deals", {"deal_id": "N°", "status": "Etape", "amount": None},
+    ...                       "status: Signé = won")
+    >>> m.columns, m.values, m.required
+    ({'deal_id': 'N°', 'status': 'Etape'}, {'status': {'Signé': 'won'}}, ('deal_id', 'status'))
+    """
+    columns = {c: h for c, h in choices.items() if h}
+    required = tuple(c.name for c in SHEETS[sheet].columns if c.required)
+    return ColumnMapping(sheet=sheet, columns=columns, values=parse_value_rules(rules),
+                         constants=dict(constants or {}), locale=locale, name=name,
+                         required=required)
