@@ -49,7 +49,10 @@ class InputError(ValueError):
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            # In a CSV file people count lines; in a workbook, Excel's rows.
+            text_file = self.sheet is None and str(self.file or "").lower().endswith(
+                (".csv", ".txt", ".tsv"))
+            parts.append(f"{'line' if text_file else 'row'} {self.row}")
         if self.column:
             parts.append(f"column '{self.column}'")
         return ", ".join(parts)

@@ -97,7 +97,7 @@ def build_facts(data: Dataset) -> pd.DataFrame:
         facts[col] = facts[col].astype(float).where(~has_cost, facts[col].fillna(0.0))
     recorded = funnel_rows.groupby("campaign_id")[vol_cols].count() > 0
     for col in vol_cols:
-        ok = facts["campaign_id"].map(recorded[col]).fillna(False).astype(bool)
+        ok = facts["campaign_id"].isin(recorded.index[recorded[col]])
         facts[col] = facts[col].astype(float).where(~ok, facts[col].fillna(0.0))
 
     # Targets belong to a campaign, not a month: they sit on its first row.

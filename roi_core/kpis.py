@@ -199,17 +199,16 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     bew = be & frame["opportunities"].notna()
     for col in ("cost", gain, "clients", "opportunities"):
         masked[f"bew__{col}"] = frame[col].where(bew)
-    work = pd.concat([frame[keys + SUMS + ["campaign_id"]],
-                      pd.DataFrame(masked, index=frame.index)], axis=1)
+    values = pd.concat([frame[SUMS], pd.DataFrame(masked, index=frame.index)], axis=1)
     if keys:
-        grouped = work.groupby(keys, dropna=False, sort=True)
-        sums = grouped[[c for c in work.columns if c not in keys + ["campaign_id"]]].sum(
-            min_count=1)
-        sums["campaigns"] = grouped["campaign_id"].nunique()
+        grouped = values.groupby([frame[k] for k in keys], dropna=False, sort=True)
+        sums = grouped.sum(min_count=1)
+        sums["campaigns"] = frame["campaign_id"].groupby(
+            [frame[k] for k in keys], dropna=False, sort=True).nunique()
         sums = sums.reset_index()
     else:
-        sums = work.drop(columns=["campaign_id"]).sum(min_count=1).to_frame().T
-        sums["campaigns"] = work["campaign_id"].nunique()
+        sums = values.sum(min_count=1).to_frame().T
+        sums["campaigns"] = frame["campaign_id"].nunique()
         sums.insert(0, "total", "total")
     out = sums[([] if keys else ["total"]) + keys + ["campaigns"] + SUMS].copy()
     for name in pairs:

@@ -76,7 +76,8 @@ def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     both = has_comma & has_dot
     # With both separators, the last one is the decimal mark: "1.234,56" or "1,234.56".
     comma_last = s.str.rfind(",") > s.str.rfind(".")
-    s = s.where(~(both & comma_last), s.str.replace(".", "", regex=False))
+    s = s.where(~(both & comma_last),
+                s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     s = s.where(~(both & ~comma_last), s.str.replace(",", "", regex=False))
     # A lone comma is the French decimal mark ("66,70"); several dots are thousands ("1.234.567").
     s = s.where(~(has_comma & ~has_dot), s.str.replace(",", ".", regex=False))

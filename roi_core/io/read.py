@@ -173,7 +173,12 @@ def _sniff_separator(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> RawTable:
     text = _decode(data, name)
-    sep = _sniff_separator(text)
+    first = text.split("\n", 1)[0].strip()
+    # Excel's separator hint line, "sep=;", stays counted so line numbers match the file.
+    hinted = re.fullmatch(r"sep=(.)", first)
+    sep = hinted.group(1) if hinted else _sniff_separator(text)
+    if hinted:
+        text = "\n" + text.split("\n", 1)[1] if "\n" in text else ""
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:

@@ -46,8 +46,6 @@ _EXPECTED = {
 
 _DTYPES = {"count": "float64", "money": "float64", "number": "float64", "rate": "float64",
            "date": "datetime64[ns]", "month": "datetime64[ns]"}
-_EMPTY = {"count": np.nan, "money": np.nan, "number": np.nan, "rate": np.nan,
-          "date": pd.NaT, "month": pd.NaT}
 
 
 def load_workbook(path: str | Path) -> Dataset:
@@ -173,12 +171,37 @@ def _map_headers(table: RawTable, sheet: Sheet) -> dict[str, int]:
     for pos, header in enumerate(table.headers):
         key = normalize_label(header)
         col = sheet.by_key.get(key)
+        rank = 1
+        if col is None:
+            col = sheet.by_key.get(_strip_decorations(key))
+            rank = 2
         if col is None:
             continue
-        rank = 0 if key in (normalize_label(col.name), normalize_label(col.label_fr)) else 1
+        if key in (normalize_label(col.name), normalize_label(col.label_fr)):
+            rank = 0
         if col.name not in found or rank < found[col.name][1]:
             found[col.name] = (pos, rank)
     return {name: pos for name, (pos, _) in found.items()}
+
+
+_PREFIXES = ("nombrede", "nombre", "nbrede", "nbre", "nbde", "nb", "numberof", "total",
+             "montantde", "montant")
+_SUFFIXES = ("eurosht", "euroht", "eurht", "euros", "euro", "eur", "ht", "ttc", "total", "en",
+             "pct", "pourcent", "percent")
+
+
+def _strip_decorations(key: str) -> str:
+    """ "nbleads" -> "leads", "coutht" -> "cout", "totalcouteur" -> "cout" (for matching)."""
+    for _ in range(2):
+        for prefix in _PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix) + 1:
+                key = key[len(prefix):]
+                break
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) > len(suffix) + 1:
+                key = key[: -len(suffix)]
+                break
+    return key
 
 
 def _missing_column(table: RawTable, col: Column | str, hint: str = "") -> InputError:
@@ -186,7 +209,7 @@ def _missing_column(table: RawTable, col: Column | str, hint: str = "") -> Input
     headers = ", ".join(f"'{h}'" for h in table.headers[:12])
     return InputError(
         f"the required column {label} is missing{hint} (columns found: {headers})",
-        file=table.file, sheet=table.sheet or sheet_label(table), row=table.header_row,
+        file=table.file, sheet=table.sheet, row=table.header_row,
         expected="the header row to name it as in the template")
 
 
@@ -210,7 +233,7 @@ def _cell_error(table: RawTable, pos: int, mask: np.ndarray, problem: str,
     idx = int(np.flatnonzero(mask)[0])
     raw = table.cells.iat[idx, pos]
     return InputError(problem.format(value=_show(raw)), file=table.file,
-                      sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                      sheet=table.sheet, row=int(table.rows[idx]),
                       column=table.headers[pos], expected=expected,
                       more=int(mask.sum()) - 1)
 
@@ -276,18 +299,16 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
             unreadable[col.name] = bad
         out[col.name] = values
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table.cells)))
-    for col in sheet.columns:  # absent optional columns are "not recorded", never a KeyError
-        if col.name not in frame and sheet.name not in COLUMNS:
-            frame[col.name] = pd.Series(_EMPTY.get(col.kind, None), index=frame.index,
-                                        dtype=_DTYPES.get(col.kind, object))
-    for name, dtype in COLUMNS.get(sheet.name, {}).items():
+    dtypes = COLUMNS.get(sheet.name) or {c.name: _DTYPES.get(c.kind, "object")
+                                          for c in sheet.columns}
+    for name, dtype in dtypes.items():
         if name not in frame:
             frame[name] = pd.Series(dtype=dtype, index=frame.index)
         elif dtype.startswith("datetime"):
             frame[name] = frame[name].astype(dtype)
         elif dtype == "object":
             frame[name] = frame[name].astype(object)
-    cols = list(COLUMNS[sheet.name]) if sheet.name in COLUMNS else list(frame.columns)
+    cols = list(dtypes)
     frame = frame[cols + [c for c in frame.columns if c not in cols]]
     frame["row"] = pd.array(table.rows, dtype="Int64")
     frame.attrs["positions"] = {k: table.headers[v] for k, v in positions.items()}
@@ -318,7 +339,7 @@ def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str,
         (sink or Sink(None)).report(
             "blank_required", InputError(
                 f"the {what} is blank", file=table.file,
-                sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                sheet=table.sheet, row=int(table.rows[idx]),
                 column=_header(table, frame, name), more=int(blank.sum()) - 1),
             sheet, table.rows[np.flatnonzero(blank)], column=_header(table, frame, name),
             canonical=name, count=int(blank.sum()))
@@ -333,7 +354,7 @@ def _require_unique(frame: pd.DataFrame, table: RawTable, name: str, what: str,
             "duplicate_id", InputError(
                 f"the {what} '{value}' appears {len(rows)} times (rows "
                 f"{', '.join(str(r) for r in rows)})", file=table.file,
-                sheet=table.sheet or sheet_label(table), row=int(rows[1]),
+                sheet=table.sheet, row=int(rows[1]),
                 column=_header(table, frame, name), expected=f"each {what} once"),
             sheet, rows, column=_header(table, frame, name), canonical=name, value=str(value),
             count=len(rows))
@@ -357,7 +378,7 @@ def _validate_campaigns(frame: pd.DataFrame, table: RawTable | None,
         (sink or Sink(None)).report(
             "ends_before_start", InputError(
                 "the campaign ends before it starts", file=table.file,
-                sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                sheet=table.sheet, row=int(table.rows[idx]),
                 column=_header(table, frame, "end_date"),
                 expected="an end date on or after the start date"),
             "campaigns", table.rows[np.flatnonzero(late)],
@@ -385,7 +406,7 @@ def _resolve_costs(frame: pd.DataFrame, table: RawTable | None,
         idx = int(np.flatnonzero(missing.to_numpy())[0])
         sink.report("cost_without_amount", InputError(
             "the cost line has no amount, and no hours × hourly rate",
-            file=table.file, sheet=table.sheet or sheet_label(table),
+            file=table.file, sheet=table.sheet,
             row=int(table.rows[idx]),
             column=positions.get("amount") or positions.get("hours"),
             expected="an amount, or both hours and an hourly rate",
@@ -406,7 +427,7 @@ def _resolve_funnel(frame: pd.DataFrame, table: RawTable,
                     sink: Sink | None = None) -> pd.DataFrame:
     sink = sink or Sink(None)
     _require_cells(frame, table, "campaign_id", "campaign id", sink, "funnel")
-    frame = frame.copy()
+    frame = _margin_given_as_rate(frame.copy(), frame["revenue"], table)
     frame["margin"] = frame["margin"].fillna(frame["revenue"] * frame["margin_rate"])
     keys = ["campaign_id", "month"]
     dup = frame.duplicated(keys, keep=False) & frame["campaign_id"].notna()
@@ -419,10 +440,31 @@ def _resolve_funnel(frame: pd.DataFrame, table: RawTable,
         sink.report("duplicate_funnel_row", InputError(
             f"campaign '{first['campaign_id']}' has {len(rows)} funnel rows{when} (rows "
             f"{', '.join(map(str, rows))})", file=table.file,
-            sheet=table.sheet or sheet_label(table), row=int(rows[1]),
+            sheet=table.sheet, row=int(rows[1]),
             column=_header(table, frame, "campaign_id"),
             expected="one row per campaign (and month)"), "funnel", rows,
             value=str(first["campaign_id"]), count=len(rows), month=when.strip())
+    return frame
+
+
+def _margin_given_as_rate(frame: pd.DataFrame, revenue: pd.Series,
+                          table: RawTable) -> pd.DataFrame:
+    """A 'Marge' column typed as "40 %" (or 0.4 beside revenues of thousands) is a rate.
+
+    Reading it as 0.40 € of margin would be a silent error; a margin rate is what was meant.
+    """
+    margin = frame["margin"]
+    known = margin.notna()
+    if not known.any() or frame["margin_rate"].notna().any():
+        return frame
+    pos = next((p for p, h in enumerate(table.headers)
+                if h == frame.attrs.get("positions", {}).get("margin")), None)
+    texts = table.cells[pos][known.to_numpy()] if pos is not None else pd.Series(dtype=object)
+    typed_percent = len(texts) and texts.map(lambda v: isinstance(v, str) and "%" in v).all()
+    tiny = (margin[known] <= 1).all() and (revenue[known] > 1).all()
+    if typed_percent or tiny:
+        frame["margin_rate"] = margin
+        frame["margin"] = np.nan
     return frame
 
 
@@ -466,14 +508,15 @@ def _single_table_candidate(matched: dict[str, RawTable],
         positions = _map_headers(table, SINGLE_TABLE)
         has_volume = any(c in positions for c in ("leads", "clients", "opportunities",
                                                    "contacts"))
-        if "channel" in positions and "cost" in positions and has_volume:
+        has_cost = "cost" in positions or {"hours", "hourly_rate"} <= set(positions)
+        if "channel" in positions and has_cost and has_volume:
             return table
     if len(pool) == 1 and "campaigns" not in matched:
         table = pool[0]
         positions = _map_headers(table, SINGLE_TABLE)
         # One table that is none of the contract's sheets: say what the simple form needs.
         for col in SINGLE_TABLE.columns:
-            if col.required and col.name not in positions:
+            if (col.required or col.name == "cost") and col.name not in positions:
                 raise _missing_column(table, col)
         raise _missing_column(table, "'Leads' or 'Clients' (funnel volumes)")
     return None
@@ -483,7 +526,7 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
     sink = sink or Sink(None)
     frame = _typed_frame(table, SINGLE_TABLE, sink)
     positions = frame.attrs["positions"]
-    sheet = table.sheet or sheet_label(table)
+    sheet = table.sheet
     if "campaign_id" not in positions and "campaign" not in positions:
         sink.report("missing_column", _missing_column(table, SINGLE_TABLE.column("campaign")),
                     "table", (), column="Campagne", canonical="campaign")
@@ -491,7 +534,24 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
     frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
     _require_cells(frame, table, "campaign_id", "campaign", sink, "table")
     _require_cells(frame, table, "channel", "channel", sink, "table")
-    _require_cells(frame, table, "cost", "cost", sink, "table")
+    has_cost = "cost" in positions or {"hours", "hourly_rate"} <= set(positions)
+    if not has_cost:
+        sink.report("missing_column", _missing_column(table, SINGLE_TABLE.column("cost")),
+                    "table", (), column="Coût", canonical="cost")
+    from_hours = frame["hours"] * frame["hourly_rate"]
+    no_cost = frame["cost"].isna() & from_hours.isna()
+    for name in ("cost", "hours", "hourly_rate"):  # already reported as unreadable
+        if name in frame.attrs.get("unreadable", {}):
+            no_cost &= ~frame.attrs["unreadable"][name]
+    if no_cost.any() and has_cost:
+        idx = int(np.flatnonzero(no_cost.to_numpy())[0])
+        sink.report("blank_required", InputError(
+            "the cost is blank", file=table.file, sheet=sheet, row=int(table.rows[idx]),
+            column=positions.get("cost") or positions.get("hours"),
+            expected="a cost (0 if the campaign cost nothing)", more=int(no_cost.sum()) - 1),
+            "table", table.rows[np.flatnonzero(no_cost.to_numpy())],
+            column=positions.get("cost") or positions.get("hours"), canonical="cost",
+            count=int(no_cost.sum()))
     keys = ["campaign_id", "month"]
     dup = frame.duplicated(keys, keep=False) & frame["campaign_id"].notna()
     for value in pd.unique(frame.loc[dup, "campaign_id"]):
@@ -515,18 +575,24 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
     campaigns = campaigns.astype({c: t for c, t in COLUMNS["campaigns"].items()})
     campaigns["row"] = camp["row"].to_numpy()
 
+    frame["time_cost"] = from_hours
     lines = []
-    for column, category in (("cost", "direct"), ("indirect_cost", "indirect")):
+    for column, category, behaviour in (("cost", "direct", "fixed"),
+                                        ("time_cost", "direct", "variable"),
+                                        ("indirect_cost", "indirect", "fixed")):
         part = frame[frame[column].notna()]
+        item = "hours × hourly rate" if column == "time_cost" else positions.get(column, column)
         lines.append(pd.DataFrame({
             "campaign_id": part["campaign_id"], "category": category,
-            "item": positions.get(column, column), "amount": part[column],
-            "hours": np.nan, "hourly_rate": np.nan, "behaviour": "fixed",
-            "date": part["month"], "row": part["row"]}))
+            "item": item, "amount": part[column],
+            "hours": part["hours"] if column == "time_cost" else np.nan,
+            "hourly_rate": part["hourly_rate"] if column == "time_cost" else np.nan,
+            "behaviour": behaviour, "date": part["month"], "row": part["row"]}))
     costs = pd.concat(lines, ignore_index=True).astype(
         {c: t for c, t in COLUMNS["costs"].items()})
 
     revenue = frame["revenue"].fillna(frame["clients"] * frame["revenue_per_client"])
+    frame = _margin_given_as_rate(frame, revenue, table)
     margin = frame["margin"].fillna(revenue * frame["margin_rate"]).fillna(
         frame["clients"] * frame["margin_per_client"])
     rate = frame["margin_rate"].fillna(margin / revenue.where(revenue > 0))
@@ -537,7 +603,7 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
         "clients": frame["clients"], "revenue": revenue, "margin": margin,
         "margin_rate": rate, "row": frame["row"]})
     campaigns, touchpoints = _unify_channels(campaigns, empty_frame("touchpoints"))
-    names = {n: sheet for n in ("campaigns", "costs", "funnel")}
+    names = {n: sheet_label(table) for n in ("campaigns", "costs", "funnel")}
     targets = frame.groupby("campaign_id", sort=False)["targets"].sum(min_count=1)
     campaigns["targets"] = campaigns["campaign_id"].map(targets).astype(float)
     return Dataset(campaigns=campaigns.reset_index(drop=True), costs=costs, funnel=funnel,

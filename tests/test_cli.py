@@ -1,0 +1,102 @@
+"""``python -m roi_core kpis`` on a small multi-campaign workbook: every grouping and format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from workbooks import write_xlsx
+
+SHEETS = {
+    "Campagnes": [
+        ["ID campagne", "Campagne", "Canal", "Segment", "Équipe", "Date de début"],
+        ["T1", "Phoning PME", "Téléprospection", "PME", "Nord", "05/01/2026"],
+        ["T2", "Phoning ETI", "Téléprospection", "ETI", "Sud", "02/02/2026"],
+        ["E1", "Newsletter", "Emailing", "PME", "Nord", "10/01/2026"],
+    ],
+    "Coûts": [
+        ["ID campagne", "Catégorie", "Poste", "Montant", "Date"],
+        ["T1", "directe", "Temps", "3 000", "15/01/2026"],
+        ["T1", "indirecte", "Management", "1 000", "15/01/2026"],
+        ["T2", "directe", "Temps", "6 000", "15/02/2026"],
+        ["E1", "directe", "Routage", "1 200", "15/01/2026"],
+    ],
+    "Entonnoir": [
+        ["ID campagne", "Mois", "Contacts", "Leads", "Opportunités", "Clients",
+         "Chiffre d'affaires", "Marge"],
+        ["T1", "2026-01", 400, 50, 16, 4, "24 000", "9 600"],
+        ["T2", "2026-02", 500, 70, 24, 6, "36 000", "14 400"],
+        ["E1", "2026-01", 2000, 40, 3, 1, "5 000", "1 500"],
+    ],
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "roi_core", *args], capture_output=True,
+                          text=True)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    return str(write_xlsx(tmp_path_factory.mktemp("cli") / "w.xlsx", SHEETS))
+
+
+def as_json(workbook, *args):
+    out = run("kpis", workbook, "--format", "json", *args)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_by_channel_is_ratio_of_sums(workbook):
+    rows = {r["channel"]: r for r in as_json(workbook, "--by", "channel")}
+    calling = rows["Téléprospection"]
+    assert calling["cost"] == 10000
+    assert calling["cost_per_lead"] == pytest.approx(10000 / 120)  # not the mean of 80 and 85.7
+    assert calling["win_rate"] == pytest.approx(10 / 40)
+    assert calling["roi"] == pytest.approx((24000 - 10000) / 10000)
+    assert calling["campaigns"] == 2
+    assert rows["Emailing"]["cost_per_lead"] == 30
+
+
+def test_by_campaign_carries_names(workbook):
+    rows = as_json(workbook, "--by", "campaign")
+    assert [r["campaign_id"] for r in rows] == ["E1", "T1", "T2"]
+    assert rows[1]["campaign"] == "Phoning PME" and rows[1]["channel"] == "Téléprospection"
+    assert rows[1]["cac"] == 1000
+
+
+@pytest.mark.parametrize("by, key, expected", [
+    ("segment", "segment", {"ETI": 6000, "PME": 5200}),
+    ("team", "team", {"Nord": 5200, "Sud": 6000}),
+    ("month", "month", {"2026-01": 5200, "2026-02": 6000}),
+])
+def test_other_groupings(workbook, by, key, expected):
+    assert {r[key]: r["cost"] for r in as_json(workbook, "--by", by)} == expected
+
+
+def test_total_and_switches(workbook):
+    (total,) = as_json(workbook)
+    assert total["cost"] == 11200 and total["margin"] == 25500
+    (direct,) = as_json(workbook, "--no-indirect")
+    assert direct["cost"] == 10200
+    (revenue,) = as_json(workbook, "--basis", "revenue")
+    assert revenue["roi"] == pytest.approx((65000 - 11200) / 11200)
+
+
+def test_csv_and_table_formats(workbook):
+    out = run("kpis", workbook, "--by", "channel", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["channel"] for r in rows] == ["Emailing", "Téléprospection"]
+    assert float(rows[0]["cost_per_lead"]) == 30
+    table = run("kpis", workbook, "--by", "channel")
+    assert table.returncode == 0 and "Téléprospection" in table.stdout
+    assert "—" in table.stdout  # meetings not recorded: shown as not defined
+
+
+def test_bad_option_exits_2():
+    out = run("kpis", "x.xlsx", "--by", "planet")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
