@@ -45,7 +45,7 @@ import zipfile  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from strategies_input import ENCODINGS, csv_text, xlsx_sheets  # noqa: E402
+from strategies import ENCODINGS, csv_text, xlsx_sheets  # noqa: E402
 
 from roi_core.importers import import_files  # noqa: E402
 from roi_core.quality import audit_bytes  # noqa: E402
