@@ -373,38 +373,25 @@ _STAGES = [("targets", "contacts"), ("contacts", "leads"), ("leads", "opportunit
 
 
 def _check_funnel_order(data: Dataset, lang: str) -> list[Finding]:
+    """Per campaign, over all its months: no stage counts more than the one before.
+
+    A month may sign clients from the opportunities of earlier months, so the check is
+    on campaign totals, never row by row.
+    """
     funnel = data.funnel
     out: list[Finding] = []
     if not len(funnel):
         return out
     targets = data.campaigns.drop_duplicates("campaign_id").set_index("campaign_id")["targets"]
-    if data.funnel_source == "sheet":
-        rows = funnel.assign(targets=np.nan)
-        totals = funnel.groupby("campaign_id", sort=False)[["contacts"]].sum(min_count=1)
-        # Targets are per campaign: compare them with the campaign's total contacts.
-        for cid, contacts in totals["contacts"].items():
-            t = targets.get(cid, np.nan)
-            if pd.notna(t) and pd.notna(contacts) and contacts > t:
-                mask = funnel["campaign_id"] == cid
-                out.append(_finding("funnel_grows_downward", "funnel", _rows(funnel, mask),
-                                    lang, data, value=cid, upper="targets", lower="contacts",
-                                    upper_n=float(t), lower_n=float(contacts)))
-        for upper, lower in _STAGES[1:]:
-            bad = rows[lower] > rows[upper]
-            for idx in np.flatnonzero(bad.to_numpy()):
-                row = rows.iloc[idx]
-                out.append(_finding("funnel_grows_downward", "funnel", _rows(rows.iloc[[idx]]),
-                                    lang, data, value=row["campaign_id"], upper=upper,
-                                    lower=lower, upper_n=float(row[upper]),
-                                    lower_n=float(row[lower])))
-        return out
     totals = funnel.groupby("campaign_id", sort=False)[
         ["contacts", "leads", "opportunities", "clients"]].sum(min_count=1)
     totals["targets"] = targets.reindex(totals.index)
+    from_sheet = data.funnel_source == "sheet"
     for upper, lower in _STAGES:
         bad = totals[lower] > totals[upper]
         for cid in totals.index[bad.to_numpy()]:
-            out.append(_finding("funnel_grows_downward", "funnel", (), lang, data, value=cid,
+            rows = _rows(funnel, funnel["campaign_id"] == cid) if from_sheet else ()
+            out.append(_finding("funnel_grows_downward", "funnel", rows, lang, data, value=cid,
                                 upper=upper, lower=lower,
                                 upper_n=float(totals.at[cid, upper]),
                                 lower_n=float(totals.at[cid, lower])))
