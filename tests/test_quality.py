@@ -223,4 +223,18 @@ def test_demo_company_is_clean_when_present() -> None:
     demo = SAMPLE / "demo_company.xlsx"
     if not demo.exists():
         pytest.skip("sample_data/demo_company.xlsx is generated on another branch")
-    assert [f for f in audit_workbook(demo) if f.severity == "error"] == []
+    assert audit_workbook(demo) == []
+
+
+def test_monthly_funnel_order_is_checked_on_totals(tmp_path) -> None:
+    sheets = clean_company()
+    del sheets["Affaires"], sheets["Activités"], sheets["Points de contact"]
+    sheets["Entonnoir"] = [
+        ["ID campagne", "Mois", "Contacts", "Leads", "Opportunités", "Clients"],
+        ["C1", "2026-01", 40, 10, 4, 0],   # row 2: opportunities this month
+        ["C1", "2026-02", 0, 0, 0, 2],     # row 3: their clients sign the month after
+        ["C2", "2026-02", 30, 5, 1, 0],    # row 4
+        ["C2", "2026-03", 0, 0, 0, 3],     # row 5: 3 clients for 1 opportunity in all
+    ]
+    found = [(f.rule, f.rows) for f in audit_workbook(write_xlsx(tmp_path / "m.xlsx", sheets))]
+    assert found == [("funnel_grows_downward", (4, 5))]
