@@ -393,3 +393,11 @@ def test_cli_import_bad_input_exits_2(tmp_path) -> None:
         result = _cli("import", *args, "-o", str(tmp_path / "o.xlsx"))
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_salesforce_bad_actual_cost_is_located(tmp_path) -> None:
+    rows = [list(r) for r in SALESFORCE_CAMPAIGNS]
+    rows[2][7] = "n/a"
+    with pytest.raises(InputError) as err:
+        import_files([_csv(tmp_path / "Campaign.csv", rows)], "salesforce")
+    assert err.value.row == 3 and err.value.column == "ActualCost"

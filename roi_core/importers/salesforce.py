@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from roi_core.dataset import COLUMNS
+from roi_core.errors import InputError
 from roi_core.importers.localize import parse_amounts
 from roi_core.importers.mapping import ColumnMapping
 from roi_core.importers.preset import Preset, column_of, open_deals_have_no_close_date
@@ -37,10 +38,15 @@ _TRUE = {"true", "1", "yes", "vrai", "oui", "x"}
 def _campaign_sheets(table: RawTable, frames: dict[str, pd.DataFrame],
                      locale: str) -> dict[str, pd.DataFrame]:
     campaigns = frames["campaigns"]
-    cost, _ = parse_amounts(column_of(table, "ActualCost", "Actual Cost in Campaign",
-                                      "Actual Cost") if column_of(
-        table, "ActualCost", "Actual Cost in Campaign", "Actual Cost") is not None
-        else pd.Series([None] * len(campaigns), dtype=object), locale)
+    actual = column_of(table, "ActualCost", "Actual Cost in Campaign", "Actual Cost")
+    if actual is None:
+        actual = pd.Series([None] * len(campaigns), dtype=object)
+    cost, bad = parse_amounts(actual, locale)
+    if bad.any():
+        idx = int(bad.nonzero()[0][0])
+        raise InputError(f"'{actual.iat[idx]}' is not an amount", file=table.file,
+                         sheet=table.sheet, row=int(table.rows[idx]), column="ActualCost",
+                         expected="an amount such as 1400.00")
     costs = pd.DataFrame({c: pd.Series([None] * len(campaigns), dtype=object)
                           for c in COLUMNS["costs"]})
     costs = costs.assign(campaign_id=campaigns["campaign_id"], category="direct",
@@ -55,7 +61,13 @@ def _campaign_sheets(table: RawTable, frames: dict[str, pd.DataFrame],
             ("revenue", ("AmountWonOpportunities", "Value Won Opportunities in Campaign"))):
         raw = column_of(table, *headers)
         if raw is not None:
-            funnel[column] = parse_amounts(raw, locale)[0]
+            values, bad = parse_amounts(raw, locale)
+            if bad.any():
+                idx = int(bad.nonzero()[0][0])
+                raise InputError(f"'{raw.iat[idx]}' is not a number", file=table.file,
+                                 sheet=table.sheet, row=int(table.rows[idx]),
+                                 column=headers[0], expected="a whole number such as 120")
+            funnel[column] = values
     out = {"campaigns": campaigns, "costs": costs.reset_index(drop=True)}
     if len(funnel) > 1:
         out["funnel"] = pd.DataFrame(funnel).assign(row=campaigns["row"])
