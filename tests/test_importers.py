@@ -401,3 +401,16 @@ def test_salesforce_bad_actual_cost_is_located(tmp_path) -> None:
     with pytest.raises(InputError) as err:
         import_files([_csv(tmp_path / "Campaign.csv", rows)], "salesforce")
     assert err.value.row == 3 and err.value.column == "ActualCost"
+
+
+def test_unreadable_duration_and_lost_time_are_located(tmp_path) -> None:
+    calls_rows = [list(r) for r in CALL_LOG]
+    calls_rows[3][4] = "long"
+    with pytest.raises(InputError) as err:
+        import_files([_csv(tmp_path / "calls.csv", calls_rows)], "calls")
+    assert err.value.row == 4 and err.value.column == "Duration"
+    deals = [list(r) for r in PIPEDRIVE_DEALS]
+    deals[3][6] = "hier"
+    with pytest.raises(InputError) as err:
+        import_files([_csv(tmp_path / "deals.csv", deals)], "pipedrive")
+    assert err.value.row == 4 and err.value.column == "Deal - Lost time"

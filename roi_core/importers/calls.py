@@ -14,9 +14,11 @@ import re
 import numpy as np
 import pandas as pd
 
+from roi_core.errors import InputError
 from roi_core.importers.localize import parse_amounts
 from roi_core.importers.mapping import ColumnMapping
 from roi_core.importers.preset import Preset
+from roi_core.io.cells import is_blank
 from roi_core.io.read import RawTable
 from roi_core.schema import normalize_label
 
@@ -65,8 +67,15 @@ def _durations(table: RawTable, frames: dict[str, pd.DataFrame],
     for header in _DURATION:
         if normalize_label(header) in keys:
             pos = keys[normalize_label(header)]
-            minutes = duration_minutes(table.cells[pos].reset_index(drop=True),
-                                       table.headers[pos], locale)
+            raw = table.cells[pos].reset_index(drop=True)
+            minutes = duration_minutes(raw, table.headers[pos], locale)
+            bad = minutes.isna().to_numpy() & ~is_blank(raw)
+            if bad.any():
+                idx = int(np.flatnonzero(bad)[0])
+                raise InputError(f"'{raw.iat[idx]}' is not a duration", file=table.file,
+                                 sheet=table.sheet, row=int(table.rows[idx]),
+                                 column=table.headers[pos], more=int(bad.sum()) - 1,
+                                 expected="seconds (245), mm:ss (04:05) or hh:mm:ss")
             acts = acts.assign(duration_min=minutes.to_numpy())
             break
     return {"activities": acts}

@@ -10,8 +10,10 @@ source channel.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from roi_core.errors import InputError
 from roi_core.importers.localize import parse_dates
 from roi_core.importers.mapping import ColumnMapping
 from roi_core.importers.preset import CHANNEL_HINT, Preset, column_of
@@ -29,7 +31,13 @@ def _finish(table: RawTable, frames: dict[str, pd.DataFrame],
     deals = frames["deals"]
     lost = column_of(table, "Deal - Lost time", "Affaire - Date de perte")
     if lost is not None:
-        lost_dates, _ = parse_dates(lost, locale)
+        lost_dates, bad = parse_dates(lost, locale)
+        if bad.any():
+            idx = int(np.flatnonzero(bad)[0])
+            raise InputError(f"'{lost.iat[idx]}' is not a date", file=table.file,
+                             sheet=table.sheet, row=int(table.rows[idx]),
+                             column="Deal - Lost time", more=int(bad.sum()) - 1,
+                             expected="a date such as 2026-01-15 10:32:00")
         deals = deals.assign(close_date=deals["close_date"].fillna(
             lost_dates.where(deals["status"] == "lost")))
     deals = deals.assign(close_date=deals["close_date"].where(deals["status"] != "open"))
