@@ -80,9 +80,9 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "unknown_value": ("error", {
         "fr": ("{count} cellule(s) de « {column} » portent une valeur inconnue "
                "(par ex. « {value} »).",
-               "Utilisez une des valeurs du modèle (liste déroulante)."),
+               "Utilisez une des valeurs du modèle : {words}."),
         "en": ("{count} cell(s) of '{column}' hold an unknown value (e.g. '{value}').",
-               "Use one of the template's values (drop-down list).")}),
+               "Use one of the template's values: {words}.")}),
     "negative_value": ("error", {
         "fr": ("{count} valeur(s) négative(s) dans « {column} » (par ex. {value}).",
                "Saisissez un montant ou un volume positif ; un avoir se saisit à part."),
@@ -210,6 +210,19 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                "funnel sheet.")}),
 }
 
+# The words of each enumeration as the template offers them.
+_WORDS = {
+    "fr": {"status": "en cours / gagnée / perdue", "category": "directe / indirecte",
+           "behaviour": "fixe / variable",
+           "activity": "appel / email / rdv / social / salon / autre",
+           "outcome": "pas de réponse / contact / pas intéressé / lead / rdv pris / tenu / "
+                      "annulé"},
+    "en": {"status": "open / won / lost", "category": "direct / indirect",
+           "behaviour": "fixed / variable",
+           "activity": "call / email / meeting / social / event / other",
+           "outcome": "no answer / contact / not interested / lead / meeting / held / "
+                      "no show"},
+}
 _EXPECTED_FR = {"a number": "un nombre", "a date": "une date", "a month": "un mois",
                 "a percentage": "un pourcentage"}
 _STAGE_FR = {"targets": "cibles", "contacts": "contacts", "leads": "leads",
@@ -255,6 +268,7 @@ def _finding(rule: str, table: str, rows: Iterable[object], lang: str, data: Dat
     fields.update(details)
     fields["count"] = count if count is not None else (len(clean_rows) or 1)
     fields["expected_fr"] = _EXPECTED_FR.get(str(fields["expected"]), fields["expected"])
+    fields["words"] = _WORDS.get(lang, _WORDS["fr"]).get(str(fields.get("enum", "")), "")
     if lang == "fr":
         for key in ("lower", "upper"):
             if key in fields:

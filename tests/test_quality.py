@@ -238,3 +238,16 @@ def test_monthly_funnel_order_is_checked_on_totals(tmp_path) -> None:
     ]
     found = [(f.rule, f.rows) for f in audit_workbook(write_xlsx(tmp_path / "m.xlsx", sheets))]
     assert found == [("funnel_grows_downward", (4, 5))]
+
+
+def test_unknown_value_lists_the_template_words(tmp_path) -> None:
+    sheets = clean_company()
+    sheets["Affaires"][1][5] = "peut-être"
+    path = write_xlsx(tmp_path / "x.xlsx", sheets)
+    fr = next(f for f in audit_workbook(path, "fr") if f.rule == "unknown_value")
+    en = next(f for f in audit_workbook(path, "en") if f.rule == "unknown_value")
+    assert fr.action == "Utilisez une des valeurs du modèle : en cours / gagnée / perdue."
+    assert en.action == "Use one of the template's values: open / won / lost."
+    assert fr.rows == (2,)
+    # The cell is reported once: not also as a blank required status.
+    assert [f.rule for f in audit_workbook(path)].count("blank_required") == 0

@@ -16,9 +16,9 @@ from roi_core.output import records
 from roi_core.quality import LANGS, audit_inspection, quality_badge, sheet_scores
 
 _HEAD = {
-    "fr": {"error": "ERREUR", "warning": "ALERTE", "info": "INFO", "rows": "lignes",
+    "fr": {"error": "ERREUR", "warning": "ALERTE", "info": "INFO", "rows": "lignes", "row": "ligne",
            "todo": "à faire", "scores": "Score par feuille", "none": "Aucun problème trouvé."},
-    "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "rows": "rows",
+    "en": {"error": "ERROR", "warning": "WARNING", "info": "INFO", "rows": "rows", "row": "row",
            "todo": "to do", "scores": "Score per sheet", "none": "No problem found."},
 }
 
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"{Path(args.workbook).name}: {badge.text}", ""]
     for f in findings:
         rows = ", ".join(map(str, f.rows[:20])) + (", …" if len(f.rows) > 20 else "")
-        where = f"{f.sheet}" + (f", {head['rows']} {rows}" if rows else "")
+        word = head["rows"] if len(f.rows) > 1 else head["row"]
+        where = f"{f.sheet}" + (f", {word} {rows}" if rows else "")
         lines.append(f"[{head[f.severity]}] {where}: {f.message}")
         lines.append(f"    {head['todo']}: {f.action}")
     if not findings:

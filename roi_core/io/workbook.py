@@ -269,7 +269,8 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
                 words = " / ".join(ENUMS[col.kind.split(":", 1)[1]])
                 _report_cells(sink, "unknown_value", table, sheet, pos, bad,
                               _cell_error(table, pos, bad, "'{value}' is not a known value",
-                                          f"one of {words}"), col)
+                                          f"one of {words}"), col,
+                              enum=col.kind.split(":", 1)[1])
             else:
                 noun = {"date": "a date", "month": "a month", "rate": "a percentage"}.get(
                     col.kind, "a number")
@@ -331,6 +332,8 @@ def _header(table: RawTable, frame: pd.DataFrame, name: str) -> str:
 def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str,
                    sink: Sink | None = None, sheet: str | None = None) -> None:
     blank = frame[name].isna().to_numpy()
+    if name in frame.attrs.get("unreadable", {}):  # lenient: already reported as unreadable
+        blank = blank & ~frame.attrs["unreadable"][name]
     if blank.any():
         if name not in frame.attrs.get("positions", {}) and sink is not None \
                 and not sink.strict:
