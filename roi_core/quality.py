@@ -303,6 +303,15 @@ def _from_problem(problem: Problem, lang: str, data: Dataset) -> Finding:
 # --- the checks over a dataset ----------------------------------------------------------
 
 
+def _missing(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Blank cells of a column, leaving out those already reported as unreadable."""
+    blank = frame[column].isna()
+    unreadable = frame.attrs.get("unreadable", {}).get(column)
+    if unreadable is not None and len(unreadable) == len(frame):
+        blank = blank & ~pd.Series(unreadable, index=frame.index)
+    return blank
+
+
 def _check_deals(data: Dataset, lang: str) -> list[Finding]:
     deals = data.deals
     out: list[Finding] = []
@@ -312,12 +321,12 @@ def _check_deals(data: Dataset, lang: str) -> list[Finding]:
     if no_campaign.any():
         out.append(_finding("deal_without_campaign", "deals", _rows(deals, no_campaign), lang,
                             data, column="campaign_id"))
-    no_amount = deals["amount"].isna()
+    no_amount = _missing(deals, "amount")
     if no_amount.any():
         won = int((no_amount & (deals["status"] == "won")).sum())
         out.append(_finding("missing_amount", "deals", _rows(deals, no_amount), lang, data,
                             won=won, column="amount"))
-    no_close = (deals["status"] == "won") & deals["close_date"].isna()
+    no_close = (deals["status"] == "won") & _missing(deals, "close_date")
     if no_close.any():
         out.append(_finding("won_without_close_date", "deals", _rows(deals, no_close), lang,
                             data, column="close_date"))

@@ -251,3 +251,12 @@ def test_unknown_value_lists_the_template_words(tmp_path) -> None:
     assert fr.rows == (2,)
     # The cell is reported once: not also as a blank required status.
     assert [f.rule for f in audit_workbook(path)].count("blank_required") == 0
+
+
+def test_an_unreadable_amount_is_not_also_a_missing_one(tmp_path) -> None:
+    sheets = clean_company()
+    sheets["Affaires"][1][6] = "six mille"   # row 2, won deal D1
+    sheets["Affaires"][1][4] = "demain"      # its close date too
+    path = write_xlsx(tmp_path / "x.xlsx", sheets)
+    rules = [f.rule for f in audit_workbook(path) if f.sheet == "Affaires"]
+    assert rules == ["unreadable_cell", "unreadable_cell"]
