@@ -98,3 +98,21 @@ def xlsx_sheets(draw: st.DrawFn) -> dict[str, list[list[object]]]:
                                       max_size=len(headers)), max_size=4))
         out[name] = [headers, *rows]
     return out
+
+
+@st.composite
+def mutated_company(draw: st.DrawFn) -> dict[str, list[list[object]]]:
+    """The clean company of tests/conftest.py with a few cells replaced by tricky ones."""
+    import copy
+
+    from conftest import clean_company
+
+    sheets = copy.deepcopy(clean_company())
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        name = draw(st.sampled_from(sorted(sheets)))
+        rows = sheets[name]
+        row = draw(st.integers(min_value=1, max_value=len(rows) - 1))
+        col = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
+        rows[row] = list(rows[row])
+        rows[row][col] = draw(XLSX_CELL)
+    return sheets

@@ -41,11 +41,12 @@ def test_out_of_range_dates_are_located_errors(tmp_path, cell) -> None:
 # --- fuzzing: whatever the bytes, only InputError escapes ------------------------------------
 
 import io  # noqa: E402
+import os  # noqa: E402
 import zipfile  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from strategies import ENCODINGS, csv_text, xlsx_sheets  # noqa: E402
+from strategies import ENCODINGS, csv_text, mutated_company, xlsx_sheets  # noqa: E402
 
 from roi_core.importers import import_files  # noqa: E402
 from roi_core.quality import audit_bytes  # noqa: E402
@@ -133,3 +134,67 @@ def test_size_cap_before_parsing(tmp_path, monkeypatch) -> None:
         load_workbook(big)
     with pytest.raises(InputError, match="limit"):
         load_bytes(big.read_bytes(), "big.csv")
+
+
+# --- the lenient loader agrees with the strict one --------------------------------------------
+
+from roi_core.io import inspect_bytes  # noqa: E402
+
+
+def _strict_and_lenient(data: bytes, name: str) -> None:
+    try:
+        load_bytes(data, name)
+        strict = None
+    except InputError as exc:
+        strict = str(exc)
+    try:
+        problems = inspect_bytes(data, name).problems
+    except InputError as exc:  # unreadable at all: both refuse with the same message
+        assert str(exc) == strict
+        return
+    if strict is None:
+        assert problems == []
+    else:
+        assert problems, strict
+        assert str(problems[0].error) == strict  # the first problem is the one load raises
+
+
+@FUZZ
+@given(text=csv_text())
+def test_lenient_first_problem_is_the_strict_error_csv(text: str) -> None:
+    _strict_and_lenient(text.encode("utf-8"), "fuzz.csv")
+
+
+@FUZZ
+@given(sheets=xlsx_sheets())
+def test_lenient_first_problem_is_the_strict_error_xlsx(tmp_path_factory, sheets) -> None:
+    from conftest import write_xlsx
+
+    path = tmp_path_factory.mktemp("lenient") / "fuzz.xlsx"
+    try:
+        write_xlsx(path, sheets)
+    except (ValueError, TypeError):
+        return
+    _strict_and_lenient(path.read_bytes(), "fuzz.xlsx")
+
+
+def test_lenient_agrees_on_the_corpus() -> None:
+    from conftest import DATA
+
+    for path in sorted((DATA / "malformed").iterdir()):
+        _strict_and_lenient(path.read_bytes(), path.name)
+
+
+@settings(FUZZ, max_examples=int(os.environ.get("ROI_FUZZ_EXAMPLES", "30")))
+@given(sheets=mutated_company(), vendor=st.sampled_from(VENDORS))
+def test_fuzz_mutated_company(tmp_path_factory, sheets, vendor: str) -> None:
+    from conftest import write_xlsx
+
+    path = tmp_path_factory.mktemp("mutated") / "company.xlsx"
+    try:
+        write_xlsx(path, sheets)
+    except (ValueError, TypeError):
+        return
+    data = path.read_bytes()
+    _only_input_errors(data, "company.xlsx", vendor)
+    _strict_and_lenient(data, "company.xlsx")
