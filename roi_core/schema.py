@@ -296,7 +296,8 @@ CHANNELS: dict[str, tuple[str, ...]] = {
     "social_selling": ("social selling", "social_selling", "linkedin", "reseaux sociaux",
                        "social"),
     "events": ("events", "event", "trade shows", "trade show", "salons", "salon",
-               "evenements", "evenement", "evenements salons", "events trade shows",
+               "evenements", "evenement", "evenements salons", "salons evenements",
+               "events trade shows",
                "salons professionnels"),
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,29 @@ def is_blank(raw: pd.Series) -> np.ndarray:
     out = pd.isna(raw).to_numpy(copy=True)
     strings = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
     if strings.any():
-        stripped = raw[strings].astype(str).str.strip()
-        out[strings] = (stripped == "").to_numpy()
+        # Once per distinct string: a column holds few distinct words and many rows.
+        codes, uniques = pd.factorize(values[strings])
+        blank = np.array([not u.strip() for u in uniques], dtype=bool)
+        out[strings] = blank[codes]
     return out
+
+
+def _map_unique(raw: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``func`` applied once per distinct cell value; missing cells (None, NaN, NaT) give None.
+
+    Spreadsheet columns repeat a few values over many rows (reps, types, campaign ids), so
+    this is much faster than a per-cell ``map``. Cells that compare equal (1 and 1.0) share
+    one result.
+
+    >>> _map_unique(pd.Series(["a", None, "a", 2.0], dtype=object), repr).tolist()
+    ["'a'", None, "'a'", '2.0']
+    """
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        mapped[i] = func(value)
+    mapped[-1] = None  # code -1 (a missing cell) picks the last slot
+    return pd.Series(mapped[codes], index=raw.index, dtype=object)
 
 
 def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -108,12 +129,13 @@ def parse_number(raw: pd.Series, *,
         out[is_num] = pd.to_numeric(raw[is_num], errors="coerce").astype(float)
     is_text = ~is_num & ~blank
     if is_text.any():
-        text = raw[is_text].astype(str)
-        cleaned, percent = _number_text(text)
+        # Cleaned once per distinct text: a column repeats few spellings over many rows.
+        codes, uniques = pd.factorize(raw[is_text].astype(str).to_numpy(dtype=object))
+        cleaned, percent = _number_text(pd.Series(uniques, dtype=object).astype(str))
         nums = pd.to_numeric(cleaned, errors="coerce").astype(float)
         if percent_is_fraction:
             nums = nums.where(~percent, nums / 100.0)
-        out[is_text] = nums.to_numpy()
+        out[is_text] = nums.to_numpy()[codes]
     bad = ~blank & (out.isna().to_numpy() | ~np.isfinite(out.to_numpy(dtype=float, na_value=0)))
     out[bad] = np.nan
     return out, bad
@@ -189,7 +211,8 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         np.array([], dtype=object)
     is_dt = kinds == "dt"
     if is_dt.any():
-        out[is_dt] = _in_range(pd.to_datetime(raw[is_dt].map(_as_datetime))).values
+        out[is_dt] = _in_range(pd.Series(pd.to_datetime(
+            raw[is_dt].to_numpy(dtype=object)))).to_numpy()
     is_num = kinds == "num"
     if is_num.any():
         serial = pd.to_numeric(raw[is_num], errors="coerce")
@@ -200,10 +223,7 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         text = raw[is_text].astype(str).str.strip().str.replace(r"[\u00a0\u202f]", " ",
                                                                   regex=True)
         parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-                    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                    "%Y-%m-%dT%H:%M", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d",
-                    "%Y-%m", "%m/%Y"):
+        for fmt in _formats_by_sample(text):
             todo = parsed.isna()
             if not todo.any():
                 break
@@ -228,6 +248,28 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, bad
 
 
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
+                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                 "%Y-%m-%dT%H:%M", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d",
+                 "%Y-%m", "%m/%Y")
+
+
+def _formats_by_sample(text: pd.Series) -> list[str]:
+    """The date formats, those that read the column's first cells first.
+
+    Every format is still tried on the cells left unread, so the result is the same; the
+    order only spares a long column one failed pass per format before the right one. The
+    formats never read the same text two ways (each matches the whole cell).
+
+    >>> _formats_by_sample(pd.Series(["15/01/2026 10:30"]))[0]
+    '%d/%m/%Y %H:%M'
+    """
+    sample = text.iloc[:50]
+    hits = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
+            for fmt in _DATE_FORMATS}
+    return sorted(_DATE_FORMATS, key=lambda fmt: -hits[fmt])
+
+
 def _date_kind(value: object) -> str:
     if value is None or isinstance(value, bool):
         return "none"
@@ -238,14 +280,6 @@ def _date_kind(value: object) -> str:
     if isinstance(value, str):
         return "str"
     return "other"
-
-
-def _as_datetime(value: object) -> object:
-    if isinstance(value, (dt.date, pd.Timestamp)) and not MIN_YEAR <= value.year <= MAX_YEAR:
-        return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
-    return value
 
 
 def parse_month(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -269,9 +303,7 @@ def parse_text(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     ['Paris', None, '12']
     """
     raw = raw.reset_index(drop=True)
-    blank = is_blank(raw)
-    out = raw.map(_cell_text).astype(object)
-    out[blank] = None
+    out = _map_unique(raw, lambda v: _cell_text(v) or None)
     return out, np.zeros(len(raw), dtype=bool)
 
 
@@ -301,8 +333,6 @@ def parse_enum(raw: pd.Series, spellings: dict[str, tuple[str, ...]]) -> tuple[
     lookup = {normalize_label(word): key for key, words in spellings.items()
               for word in (key, *words)}
     text, _ = parse_text(raw)
-    folded = text.map(lambda v: None if v is None else normalize_label(v))
-    out = folded.map(lambda v: None if v is None else lookup.get(v)).astype(object)
-    out = out.where(out.notna(), None)
+    out = _map_unique(text, lambda v: lookup.get(normalize_label(v)))
     bad = (text.notna() & out.isna()).to_numpy()
     return out, bad

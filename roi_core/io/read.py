@@ -196,7 +196,9 @@ def _table_from_rows(rows: list[list[object]], file: str, sheet: str | None,
     width = max(len(r) for r in rows)
     if width == 0:
         return None
-    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    frame = pd.DataFrame(rows, dtype=object)
     blank = np.column_stack([is_blank(frame[c]) for c in frame.columns])
     filled = ~blank
     nonempty_rows = np.flatnonzero(filled.any(axis=1))
