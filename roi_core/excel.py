@@ -50,6 +50,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roi_core.dataset import COLUMNS, UNASSIGNED, Dataset
+from roi_core.errors import InputError
 from roi_core.kpis import RATIOS, SUMS, kpi_table
 
 __all__ = [
@@ -351,6 +352,10 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
     """
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
+    if data.campaigns.empty:
+        raise InputError("there is no campaign to export", file=data.source or None,
+                         sheet=data.sheet_label("campaigns"),
+                         expected="at least one campaign row under the header")
     wb = Workbook()
     wb.remove(wb.active)
     kpi_ws = {k: wb.create_sheet(v) for k, v in KPI_SHEETS.items()}

@@ -252,3 +252,11 @@ def test_export_command_bad_input_exits_2(tmp_path):
                           str(tmp_path / "k.xlsx")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "abc" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_export_of_the_blank_template_is_a_located_error(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "roi_core", "export",
+                          str(SAMPLE / "template.xlsx"), "-o", str(tmp_path / "k.xlsx")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "sheet 'Campagnes'" in run.stderr and "no campaign" in run.stderr
