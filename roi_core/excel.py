@@ -28,6 +28,8 @@ Conventions, the same as ``roi_core.kpis``:
 - A group's ratio sums only the members where numerator and denominator are both recorded
   (``SUMIFS(…, num, ">=0", den, ">=0")``: a blank text cell is not a number ≥ 0).
 - The sales cycle (a median over deals) is not exported as a formula.
+- The last column, ``criterion``, is how SUMIFS matches the row's label exactly (a
+  campaign id or channel with ``*``, ``?``, ``~``, ``<`` or ``>`` is not a pattern).
 
 Text from the user's file that a spreadsheet could run (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written as a plain string cell with Excel's
@@ -267,9 +269,11 @@ class _Sums:
 
 
 def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain: str,
-                    campaigns: str) -> dict[str, str]:
+                    campaigns: str, criterion: str | None = None) -> dict[str, str]:
     """Every KPI of one group row (channel or total) as a formula over kpi_campaign."""
     f: dict[str, str] = {"campaigns": campaigns}
+    if criterion:
+        f["criterion"] = criterion
     for col in SUMS:
         f[col] = f'=IF({s.count([col])}=0,"",{s.masked(col, [col])})'
     for name, (num, den) in RATIOS.items():
@@ -292,7 +296,7 @@ def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain
 def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
                        include_indirect: bool, gain: str) -> dict[str, str]:
     """Every KPI of one campaign row as a formula over the input sheets."""
-    key = f"$A{r}"
+    key = cell["criterion"]
     costs, funnel, camps = t["costs"], t["funnel"], t["campaigns"]
     cid = costs.range("campaign_id")
     f: dict[str, str] = {}
@@ -320,7 +324,18 @@ def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
         f'=IFERROR({cell["break_even_clients"]}/{cell["opportunities"]},"")')
     f["break_even_cost"] = (
         f'=IF(AND(ISNUMBER({cell["cost"]}),ISNUMBER({cell[gain]})),{cell[gain]},"")')
+    f["criterion"] = _criterion(r)
     return f
+
+
+def _criterion(r: int) -> str:
+    """The SUMIFS criterion matching exactly the label in column A of row ``r``.
+
+    SUMIFS reads ``*``, ``?`` and ``~`` as wildcards and a leading ``<``, ``>`` or ``=``
+    as a comparison: "=" and a ``~`` before each wildcard make "C*" match only "C*".
+    """
+    return (f'="="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($A{r},"~","~~"),"*","~*"),'
+            f'"?","~?")')
 
 
 def _write_kpi_sheet(ws: Worksheet, labels: pd.DataFrame, columns: list[str],
@@ -370,7 +385,7 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
 
     by_campaign = kpi_table(data, "campaign", include_indirect=include_indirect, basis=basis)
     labels = by_campaign[["campaign_id", "campaign", "channel", "segment", "team"]]
-    _write_kpi_sheet(kpi_ws["campaign"], labels, EXPORTED_KPIS,
+    _write_kpi_sheet(kpi_ws["campaign"], labels, [*EXPORTED_KPIS, "criterion"],
                      lambda r, cell: _campaign_formulas(r, cell, tables, include_indirect,
                                                         basis))
 
@@ -385,10 +400,11 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
 
     channels = kpi_table(data, "channel", include_indirect=include_indirect,
                          basis=basis)[["channel"]]
-    _write_kpi_sheet(kpi_ws["channel"], channels, group_cols,
+    _write_kpi_sheet(kpi_ws["channel"], channels, [*group_cols, "criterion"],
                      lambda r, cell: _group_formulas(
-                         _Sums(ref, f"{channel_range},$A{r},"), cell, include_indirect, basis,
-                         f"=COUNTIF({channel_range},$A{r})"))
+                         _Sums(ref, f"{channel_range},{cell['criterion']},"), cell,
+                         include_indirect, basis,
+                         f"=COUNTIF({channel_range},{cell['criterion']})", _criterion(r)))
     total = pd.DataFrame({"total": ["total"]})
     _write_kpi_sheet(kpi_ws["total"], total, group_cols,
                      lambda r, cell: _group_formulas(
