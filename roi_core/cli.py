@@ -16,7 +16,7 @@ from roi_core.errors import InputError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["kpis", "export", "report"]
+COMMANDS = ["kpis", "attribution", "cohorts", "export", "report"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -37,7 +37,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    """The frame as text in one of ``FORMATS``; undefined values show "—" in a table."""
+    """The frame as text in one of ``FORMATS``.
+
+    In a table, undefined values show "—" and rates show as percentages; CSV and JSON
+    keep rates as fractions.
+    """
     if fmt == "json":
         return json.dumps(records(frame), ensure_ascii=False, indent=2)
     if fmt == "csv":
@@ -46,7 +50,18 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         shown = frame.copy()
         for col in shown.columns:
             if pd.api.types.is_float_dtype(shown[col]):
-                shown[col] = shown[col].map(lambda v: "—" if pd.isna(v) else f"{v:,.4g}"
-                                            if abs(v) < 10 else f"{v:,.2f}")
+                shown[col] = shown[col].map(_cell_format(str(col), shown[col]))
         return shown.to_string(index=False, na_rep="—")
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _cell_format(name: str, values: pd.Series):
+    """One format per column: rates as percentages, whole numbers without decimals."""
+    finite = values[np.isfinite(values.astype(float))]
+    if name == "roi" or name.endswith(("_rate", "_share")):
+        pattern = "{:.1%}"
+    elif len(finite) and (finite == finite.round()).all():
+        pattern = "{:,.0f}"
+    else:
+        pattern = "{:,.2f}"
+    return lambda v: "—" if pd.isna(v) else pattern.format(v)

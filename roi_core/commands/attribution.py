@@ -1,0 +1,60 @@
+"""``python -m roi_core attribution WORKBOOK --model RULE``: credits and ROI per channel."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from roi_core.attribution import RULES, attribution_table
+from roi_core.errors import InputError
+from roi_core.io import load_workbook
+from roi_core.output import FORMATS, render
+
+
+def _half_life(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"the half-life must be a positive number of days, "
+                                         f"not {text!r}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("attribution", help="credited clients, revenue, margin and ROI per "
+                       "channel under an attribution rule",
+                       description="Credit each won deal to the channels of its account's "
+                       "touchpoints under a rule, and print per channel the credited "
+                       "conversions, revenue and margin, the channel's cost and its ROI "
+                       "((margin - cost) / cost, a fraction). Undefined values are null "
+                       "(JSON) or '—'.")
+    p.add_argument("workbook", help="an .xlsx workbook, a CSV file, or a folder of CSV files")
+    p.add_argument("--model", default="all", choices=[*RULES, "all"],
+                   help="the attribution rule (default: all, side by side)")
+    p.add_argument("--half-life-days", type=_half_life, default=7.0,
+                   help="half-life of the time_decay rule, in days (default: 7)")
+    p.add_argument("--markov-order", type=int, default=1, choices=[1, 2, 3, 4],
+                   help="order of the Markov chain: each state is the last N channels "
+                   "(default: 1)")
+    p.add_argument("--by", default="channel", choices=["channel", "campaign"],
+                   help="one row per channel (default) or per campaign")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    data = load_workbook(args.workbook)
+    if data.touchpoints.empty and not (data.deals["status"] == "won").any():
+        raise InputError("no touchpoints and no won deal to attribute", file=data.source,
+                         sheet=data.sheet_label("touchpoints"),
+                         expected="a touchpoints sheet (account_id, timestamp, channel) and "
+                         "a deals sheet with won deals")
+    table = attribution_table(data, args.model, half_life_days=args.half_life_days,
+                              include_indirect=not args.no_indirect, by=args.by,
+                              markov_order=args.markov_order)
+    text = render(table, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

@@ -1,0 +1,67 @@
+"""``python -m roi_core cohorts WORKBOOK``: each campaign measured over its window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from roi_core.cohorts import cohort_summary, latest_date
+from roi_core.errors import InputError
+from roi_core.io import load_workbook
+from roi_core.output import FORMATS, render
+
+
+def _date(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"the window must be a positive number of days, "
+                                         f"not {text!r}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cohorts", help="each campaign over its measurement window, immature "
+                       "ones with their open-pipeline estimate",
+                       description="Per campaign: its window, status (mature, immature, not "
+                       "started), clients, revenue, margin, cost and ROI inside the window as "
+                       "of a date, and for immature campaigns the estimate of what the open "
+                       "pipeline adds (is_estimate). ROI is a fraction; undefined values are "
+                       "null (JSON) or '—'.")
+    p.add_argument("workbook", help="an .xlsx workbook, a CSV file, or a folder of CSV files")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="the measurement date (default: the day of the latest date in the "
+                   "workbook)")
+    p.add_argument("--window-days", type=_days, default=180.0,
+                   help="measurement window after each launch, in days (default: 180)")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    data = load_workbook(args.workbook)
+    latest = latest_date(data)
+    as_of = args.as_of if args.as_of is not None else (
+        latest.normalize() if latest is not None else None)
+    if as_of is None:
+        raise InputError("no date anywhere in the workbook to measure from", file=data.source,
+                         expected="deals with dates, or --as-of YYYY-MM-DD")
+    table = cohort_summary(data, as_of, window_days=args.window_days,
+                           include_indirect=not args.no_indirect)
+    for col in ("launch", "window_end"):
+        table[col] = table[col].dt.strftime("%Y-%m-%d").astype(object)
+    text = render(table, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
