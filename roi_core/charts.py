@@ -20,6 +20,7 @@ __all__ = [
     "channel_chart",
     "efficiency_chart",
     "roi_by_month_chart",
+    "roi_by_channel_chart",
 ]
 
 FUNNEL_STAGES = ["targets", "contacts", "leads", "opportunities", "meetings", "clients"]
@@ -155,3 +156,31 @@ def roi_by_month_chart(kpis: pd.DataFrame, lang: str = "fr",
     chart = alt.Chart(data).mark_bar().encode(**enc)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="grey").encode(y="y:Q")
     return (chart + zero).properties(width="container", height=220)
+
+
+def roi_by_channel_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
+    """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels.
+
+    Groups whose ROI is not defined are left out.
+
+    >>> k = pd.DataFrame({"channel": ["a", "b", "c"], "roi": [0.5, -0.2, None],
+    ...                   "cost": [10.0, 20.0, 30.0], "margin": [15.0, 16.0, None]})
+    >>> spec = roi_by_channel_chart(k, "en").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['bar', 'text', 'rule']
+    >>> [row["channel"] for row in spec["datasets"][spec["data"]["name"]]]
+    ['a', 'b']
+    """
+    data = kpis[[by, "roi", "cost", "margin"]].dropna(subset=["roi"])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{by}:N", title=None, sort="-x"),
+        x=alt.X("roi:Q", title=label("roi", lang), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip(f"{by}:N", title=label(by, lang)),
+                 alt.Tooltip("roi:Q", format=".1%", title=label("roi", lang)),
+                 alt.Tooltip("cost:Q", format=",.0f", title=label("cost", lang))],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.condition("datum.roi < 0", alt.value("#e45756"), alt.value("#4c78a8")))
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text("roi:Q", format=".0%"))
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey").encode(x="x:Q")
+    return (bars + text + zero).properties(width="container", height=alt.Step(22))
