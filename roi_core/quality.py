@@ -109,6 +109,11 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                "Gardez une ligne par campagne (et par mois) ; additionnez les volumes."),
         "en": ("Campaign '{value}' has {count} funnel rows {month}.",
                "Keep one row per campaign (and month); add the volumes up.")}),
+    "no_campaigns": ("error", {
+        "fr": ("La feuille Campagnes ne contient aucune campagne.",
+               "Saisissez une ligne par campagne sous l'en-tête (voir le modèle)."),
+        "en": ("The campaigns sheet holds no campaign.",
+               "Type one row per campaign under the header (see the template).")}),
     "ends_before_start": ("error", {
         "fr": ("{count} campagne(s) se terminent avant d'avoir commencé.",
                "Vérifiez les dates de début et de fin (jour/mois inversés ?)."),

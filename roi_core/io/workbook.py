@@ -370,6 +370,15 @@ def _validate_campaigns(frame: pd.DataFrame, table: RawTable | None,
                         sink: Sink | None = None) -> pd.DataFrame:
     if table is None:  # lenient: the sheet is missing, already reported
         return frame
+    if frame.empty:
+        # A blank template: nothing to compute, say so where the first campaign goes.
+        (sink or Sink(None)).report(
+            "no_campaigns", InputError(
+                "the sheet has no campaign", file=table.file, sheet=table.sheet,
+                row=table.header_row + 1, column=_header(table, frame, "campaign_id"),
+                expected="one row per campaign under the header"),
+            "campaigns", [])
+        return frame
     _require_cells(frame, table, "campaign_id", "campaign id", sink, "campaigns")
     _require_unique(frame, table, "campaign_id", "campaign id", sink, "campaigns")
     _require_cells(frame, table, "channel", "channel", sink, "campaigns")
