@@ -54,6 +54,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from roi_core.dataset import COLUMNS, UNASSIGNED, Dataset
 from roi_core.errors import InputError
 from roi_core.kpis import RATIOS, SUMS, kpi_table
+from roi_core.safety import looks_like_formula
 
 __all__ = [
     "KPI_SHEETS",
@@ -84,7 +85,6 @@ _RATES = {"roi", "contact_rate", "lead_rate", "opportunity_rate", "meeting_rate"
 _COUNTS = {"campaigns", "targets", "contacts", "leads", "opportunities", "meetings", "clients",
            "source_row", "duration_min"}
 _WHOLE_MONEY = {"cost", "cost_direct", "cost_indirect", "revenue", "margin", "break_even_cost"}
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 
@@ -112,25 +112,17 @@ def _number_format(name: str) -> str | None:
 # --- cells ------------------------------------------------------------------------------
 
 
-def _is_dangerous(text: str) -> bool:
-    """True for text a spreadsheet could run as a formula.
-
-    >>> _is_dangerous("=HYPERLINK(1)"), _is_dangerous("-5"), _is_dangerous("Salon")
-    (True, True, False)
-    """
-    return text.startswith(_DANGEROUS)
-
-
 def _write_text(ws: Worksheet, row: int, col: int, text: str) -> None:
     """Write user text so that Excel shows it and never evaluates it.
 
     The cell is typed as a string (openpyxl would otherwise take "=…" for a formula) and
     carries the quote-prefix style, so that even editing the cell in Excel keeps it text.
-    (Private on purpose: the lead may unify it with ``roi_core.safety.excel_safe``.)
+    (``roi_core.safety.excel_safe`` quotes text for writers that cannot set a cell style;
+    here the text stays exactly as typed, so SUMIFS criteria still match it.)
     """
     cell = ws.cell(row=row, column=col)
     cell.value = text
-    if _is_dangerous(text):
+    if looks_like_formula(text):
         cell.data_type = "s"
         cell.quotePrefix = True
 

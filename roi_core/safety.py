@@ -9,10 +9,19 @@ text can carry a formula.
 
 from __future__ import annotations
 
-__all__ = ["excel_safe", "FORMULA_PREFIXES", "downloads_allowed"]
+__all__ = ["excel_safe", "looks_like_formula", "FORMULA_PREFIXES", "downloads_allowed"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
                     "\uff20")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text a spreadsheet could run as a formula (leading spaces do not hide it).
+
+    >>> looks_like_formula("=HYPERLINK(1)"), looks_like_formula(" -5"), looks_like_formula("Salon")
+    (True, True, False)
+    """
+    return text.lstrip(" ").startswith(FORMULA_PREFIXES)
 
 
 def excel_safe(value: object) -> object:
@@ -28,7 +37,7 @@ def excel_safe(value: object) -> object:
     >>> excel_safe(-5.0), excel_safe("Salon Lyon"), excel_safe(None)
     (-5.0, 'Salon Lyon', None)
     """
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value
     return value
 
