@@ -16,7 +16,7 @@ from roi_core.errors import InputError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["kpis", "export", "report", "attribution", "cohorts"]
+COMMANDS = ["kpis", "attribution", "cohorts", "audit", "import", "export", "report"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -28,6 +28,8 @@ Conventions, the same as ``roi_core.kpis``:
 - A group's ratio sums only the members where numerator and denominator are both recorded
   (``SUMIFS(…, num, ">=0", den, ">=0")``: a blank text cell is not a number ≥ 0).
 - The sales cycle (a median over deals) is not exported as a formula.
+- The last column, ``criterion``, is how SUMIFS matches the row's label exactly (a
+  campaign id or channel with ``*``, ``?``, ``~``, ``<`` or ``>`` is not a pattern).
 
 Text from the user's file that a spreadsheet could run (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written as a plain string cell with Excel's
@@ -50,7 +52,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roi_core.dataset import COLUMNS, UNASSIGNED, Dataset
+from roi_core.errors import InputError
 from roi_core.kpis import RATIOS, SUMS, kpi_table
+from roi_core.safety import looks_like_formula
 
 __all__ = [
     "KPI_SHEETS",
@@ -81,7 +85,6 @@ _RATES = {"roi", "contact_rate", "lead_rate", "opportunity_rate", "meeting_rate"
 _COUNTS = {"campaigns", "targets", "contacts", "leads", "opportunities", "meetings", "clients",
            "source_row", "duration_min"}
 _WHOLE_MONEY = {"cost", "cost_direct", "cost_indirect", "revenue", "margin", "break_even_cost"}
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 
@@ -109,25 +112,17 @@ def _number_format(name: str) -> str | None:
 # --- cells ------------------------------------------------------------------------------
 
 
-def _is_dangerous(text: str) -> bool:
-    """True for text a spreadsheet could run as a formula.
-
-    >>> _is_dangerous("=HYPERLINK(1)"), _is_dangerous("-5"), _is_dangerous("Salon")
-    (True, True, False)
-    """
-    return text.startswith(_DANGEROUS)
-
-
 def _write_text(ws: Worksheet, row: int, col: int, text: str) -> None:
     """Write user text so that Excel shows it and never evaluates it.
 
     The cell is typed as a string (openpyxl would otherwise take "=…" for a formula) and
     carries the quote-prefix style, so that even editing the cell in Excel keeps it text.
-    (Private on purpose: the lead may unify it with ``roi_core.safety.excel_safe``.)
+    (``roi_core.safety.excel_safe`` quotes text for writers that cannot set a cell style;
+    here the text stays exactly as typed, so SUMIFS criteria still match it.)
     """
     cell = ws.cell(row=row, column=col)
     cell.value = text
-    if _is_dangerous(text):
+    if looks_like_formula(text):
         cell.data_type = "s"
         cell.quotePrefix = True
 
@@ -266,9 +261,11 @@ class _Sums:
 
 
 def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain: str,
-                    campaigns: str) -> dict[str, str]:
+                    campaigns: str, criterion: str | None = None) -> dict[str, str]:
     """Every KPI of one group row (channel or total) as a formula over kpi_campaign."""
     f: dict[str, str] = {"campaigns": campaigns}
+    if criterion:
+        f["criterion"] = criterion
     for col in SUMS:
         f[col] = f'=IF({s.count([col])}=0,"",{s.masked(col, [col])})'
     for name, (num, den) in RATIOS.items():
@@ -291,7 +288,7 @@ def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain
 def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
                        include_indirect: bool, gain: str) -> dict[str, str]:
     """Every KPI of one campaign row as a formula over the input sheets."""
-    key = f"$A{r}"
+    key = cell["criterion"]
     costs, funnel, camps = t["costs"], t["funnel"], t["campaigns"]
     cid = costs.range("campaign_id")
     f: dict[str, str] = {}
@@ -319,7 +316,18 @@ def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
         f'=IFERROR({cell["break_even_clients"]}/{cell["opportunities"]},"")')
     f["break_even_cost"] = (
         f'=IF(AND(ISNUMBER({cell["cost"]}),ISNUMBER({cell[gain]})),{cell[gain]},"")')
+    f["criterion"] = _criterion(r)
     return f
+
+
+def _criterion(r: int) -> str:
+    """The SUMIFS criterion matching exactly the label in column A of row ``r``.
+
+    SUMIFS reads ``*``, ``?`` and ``~`` as wildcards and a leading ``<``, ``>`` or ``=``
+    as a comparison: "=" and a ``~`` before each wildcard make "C*" match only "C*".
+    """
+    return (f'="="&SUBSTITUTE(SUBSTITUTE(SUBSTITUTE($A{r},"~","~~"),"*","~*"),'
+            f'"?","~?")')
 
 
 def _write_kpi_sheet(ws: Worksheet, labels: pd.DataFrame, columns: list[str],
@@ -351,6 +359,10 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
     """
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
+    if data.campaigns.empty:
+        raise InputError("there is no campaign to export", file=data.source or None,
+                         sheet=data.sheet_label("campaigns"),
+                         expected="at least one campaign row under the header")
     wb = Workbook()
     wb.remove(wb.active)
     kpi_ws = {k: wb.create_sheet(v) for k, v in KPI_SHEETS.items()}
@@ -365,7 +377,7 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
 
     by_campaign = kpi_table(data, "campaign", include_indirect=include_indirect, basis=basis)
     labels = by_campaign[["campaign_id", "campaign", "channel", "segment", "team"]]
-    _write_kpi_sheet(kpi_ws["campaign"], labels, EXPORTED_KPIS,
+    _write_kpi_sheet(kpi_ws["campaign"], labels, [*EXPORTED_KPIS, "criterion"],
                      lambda r, cell: _campaign_formulas(r, cell, tables, include_indirect,
                                                         basis))
 
@@ -380,10 +392,11 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
 
     channels = kpi_table(data, "channel", include_indirect=include_indirect,
                          basis=basis)[["channel"]]
-    _write_kpi_sheet(kpi_ws["channel"], channels, group_cols,
+    _write_kpi_sheet(kpi_ws["channel"], channels, [*group_cols, "criterion"],
                      lambda r, cell: _group_formulas(
-                         _Sums(ref, f"{channel_range},$A{r},"), cell, include_indirect, basis,
-                         f"=COUNTIF({channel_range},$A{r})"))
+                         _Sums(ref, f"{channel_range},{cell['criterion']},"), cell,
+                         include_indirect, basis,
+                         f"=COUNTIF({channel_range},{cell['criterion']})", _criterion(r)))
     total = pd.DataFrame({"total": ["total"]})
     _write_kpi_sheet(kpi_ws["total"], total, group_cols,
                      lambda r, cell: _group_formulas(

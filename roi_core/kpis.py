@@ -190,11 +190,18 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     # Plain numpy for the masks: the same NaN rules, without pandas' per-call overhead.
     arrays = {c: frame[c].to_numpy(dtype=float) for c in SUMS}
     present = {c: ~np.isnan(a) for c, a in arrays.items()}
-    masked: dict[str, np.ndarray] = {}
+    masked: dict[str, np.ndarray | pd.Series] = {}
     for name, (num, den) in pairs.items():
         both = present[num] & present[den]
         masked[f"{name}__num"] = np.where(both, arrays[num], np.nan)
         masked[f"{name}__den"] = np.where(both, arrays[den], np.nan)
+    # Targets belong to a campaign, not a month: they pair with the campaign's contacts of
+    # every month, not only those of the row that holds them.
+    by_campaign = frame.groupby("campaign_id", dropna=False)
+    has_targets = by_campaign["targets"].transform("count") > 0
+    has_contacts = by_campaign["contacts"].transform("count") > 0
+    masked["contact_rate__num"] = frame["contacts"].where(has_targets)
+    masked["contact_rate__den"] = frame["targets"].where(has_contacts)
     # Break-even needs cost, gain and clients on the same rows, and opportunities beside.
     be = present["cost"] & present[gain] & present["clients"]
     masked["be__cost"] = np.where(be, arrays["cost"], np.nan)

@@ -145,7 +145,14 @@ class ReportFigures:
 
 
 def report_figures(data: Dataset, params: ReportParams) -> ReportFigures:
-    """KPIs total, per channel and per month within the period (``roi_core.kpis``)."""
+    """KPIs total, per channel and per month within the period (``roi_core.kpis``).
+
+    A workbook without any campaign (the blank template) raises InputError.
+    """
+    if data.campaigns.empty:
+        raise InputError("there is no campaign to report on", file=data.source or None,
+                         sheet=data.sheet_label("campaigns"),
+                         expected="at least one campaign row under the header")
     facts = filter_facts(build_facts(data), months=params.period)
     cycles = filter_facts(build_cycles(data), months=params.period)
 

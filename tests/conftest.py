@@ -109,3 +109,77 @@ def marimo_server():
     yield start
     for server in servers:
         server.stop()
+
+
+# --- workbooks written by the tests (added for the data-quality audit and the importers) ----
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """Write an .xlsx workbook: one tab per key, its first row the header."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return Path(path)
+
+
+def clean_company() -> dict[str, list[list[object]]]:
+    """A small, clean company typed in the template: every check of the audit passes.
+
+    The funnel sheet agrees with the deals and activities (see roi_core.funnel): C1 has
+    4 contacts, 2 leads, 1 meeting, 2 opportunities, 1 client (6 000); C2 3 contacts,
+    1 lead, 1 opportunity, no client.
+    """
+    import datetime as dt
+
+    d = dt.datetime
+    return {
+        "Campagnes": [
+            ["ID campagne", "Campagne", "Canal", "Segment", "Date de début", "Date de fin",
+             "Cibles"],
+            ["C1", "Phoning PME", "Téléprospection", "PME", d(2026, 1, 5), d(2026, 3, 31), 100],
+            ["C2", "Emailing ETI", "Emailing", "ETI", d(2026, 2, 1), d(2026, 4, 30), 200],
+        ],
+        "Coûts": [
+            ["ID campagne", "Catégorie", "Poste", "Montant", "Heures", "Taux horaire"],
+            ["C1", "directe", "Temps commercial", None, 40, 35],
+            ["C1", "indirecte", "Licence CRM", 300, None, None],
+            ["C2", "directe", "Routage", 500, None, None],
+        ],
+        "Entonnoir": [
+            ["ID campagne", "Contacts", "Leads", "Opportunités", "Rendez-vous", "Clients",
+             "Chiffre d'affaires", "Taux de marge"],
+            ["C1", 4, 2, 2, 1, 1, 6000, 0.4],
+            ["C2", 3, 1, 1, None, 0, 0, 0.4],
+        ],
+        "Affaires": [
+            ["ID affaire", "ID campagne", "ID compte", "Date de création", "Date de signature",
+             "Statut", "Montant", "Taux de marge"],
+            ["D1", "C1", "A1", d(2026, 1, 15), d(2026, 2, 10), "gagnée", 6000, 0.4],
+            ["D2", "C1", "A2", d(2026, 1, 20), None, "en cours", 5000, 0.4],
+            ["D3", "C2", "A3", d(2026, 2, 10), d(2026, 3, 20), "perdue", 3000, 0.4],
+        ],
+        "Activités": [
+            ["Date", "Commercial", "ID campagne", "Type", "Résultat", "Durée (min)"],
+            [d(2026, 1, 6), "Léa", "C1", "appel", "pas de réponse", 1],
+            [d(2026, 1, 6), "Léa", "C1", "appel", "contact", 4],
+            [d(2026, 1, 7), "Léa", "C1", "appel", "lead", 6],
+            [d(2026, 1, 8), "Hugo", "C1", "appel", "contact", 3],
+            [d(2026, 1, 9), "Hugo", "C1", "appel", "lead", 8],
+            [d(2026, 2, 3), "Hugo", "C1", "rdv", "tenu", 45],
+            [d(2026, 2, 2), "Léa", "C2", "email", "contact", None],
+            [d(2026, 2, 2), "Léa", "C2", "email", "lead", None],
+            [d(2026, 2, 2), "Léa", "C2", "email", "pas de réponse", None],
+            [d(2026, 2, 3), "Léa", "C2", "email", "contact", None],
+        ],
+        "Points de contact": [
+            ["ID compte", "Horodatage", "Canal", "ID campagne"],
+            ["A1", d(2026, 1, 15, 10, 0), "Téléprospection", "C1"],
+            ["A3", d(2026, 2, 5, 9, 30), "Emailing", "C2"],
+        ],
+    }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
 from roi_core.facts import COST_PARTS, DIMENSIONS, VOLUMES
+from roi_core.schema import SHEETS
 
 CHANNELS = ["Téléprospection", "Emailing", "Social selling", "Salons"]
 money = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda v: round(v, 2))
@@ -37,3 +40,79 @@ def french_amount(value: float, decimals: int, space: str, currency: bool) -> st
     """How a French user types an amount: "1 234,56 €" with the given thousands space."""
     text = f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", space)
     return text + (" €" if currency else "")
+
+
+# --- hostile input: cells, headers, separators, encodings (loader, audit, importers) ---
+
+HEADERS = sorted({c.label_fr for s in SHEETS.values() for c in s.columns} | {
+    "Coût", "Record ID", "Deal Stage", "Amount", "Close Date", "Create Date", "StageName",
+    "CloseDate", "CreatedDate", "IsWon", "IsClosed", "Type", "ActualCost", "Deal - Status",
+    "Deal - Value", "Deal - Won time", "Deal - Lost time", "Deal - Deal created",
+    "Started at", "Outcome", "Duration", "Campaign", "Lifecycle Stage", "Original Source"})
+
+TRICKY_TEXT = st.sampled_from([
+    "", " ", "\u00a0", "abc", "8 000 €", "66,70", "40 %", "-5", "1e400", "nan", "inf",
+    "15/01/2026", "1/15/2026", "2026-13-45", "46037", "0", "1,2,3", "(12)", "%", "€",
+    "=1+1", "@SUM(A1)", "é", "C1", "gagnée", "Closed Won", "won", "deleted", "appel",
+    "answered", "99999999999", "1.234.567,89", "janvier 2026", "31/02/2026", "0001-01-01",
+    "9999-12-31", "2026-01-15T10:32:00.000Z", "12:30", "1:00:00", "true", "false", "--",
+    "1_000", "١٢", "½", "\ufeff", "\u202e", "\t", "'", '"', ";", ","])
+
+CELL = st.one_of(TRICKY_TEXT, st.text(max_size=20),
+                 st.floats(allow_nan=True, allow_infinity=True),
+                 st.integers(min_value=-10**12, max_value=10**12))
+
+XLSX_CELL = st.one_of(
+    TRICKY_TEXT, st.none(), st.booleans(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**15, max_value=10**15),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)))
+
+SEPARATORS = st.sampled_from([";", ",", "\t", "|"])
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "latin-1"])
+
+
+@st.composite
+def csv_text(draw: st.DrawFn) -> str:
+    """A CSV table: known headers (some), a separator, rows of tricky cells."""
+    sep = draw(SEPARATORS)
+    headers = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8, unique=True))
+    rows = draw(st.lists(st.lists(CELL, min_size=len(headers), max_size=len(headers)),
+                         max_size=5))
+    lines = [sep.join(headers)] + [sep.join(str(v) for v in row) for row in rows]
+    return "\n".join(lines)
+
+
+@st.composite
+def xlsx_sheets(draw: st.DrawFn) -> dict[str, list[list[object]]]:
+    """A few contract sheets with tricky typed cells."""
+    names = draw(st.lists(st.sampled_from(["Campagnes", "Coûts", "Entonnoir", "Affaires",
+                                           "Activités", "Points de contact", "Feuil1"]),
+                          min_size=1, max_size=4, unique=True))
+    out = {}
+    for name in names:
+        headers = draw(st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6,
+                                unique=True))
+        rows = draw(st.lists(st.lists(XLSX_CELL, min_size=len(headers),
+                                      max_size=len(headers)), max_size=4))
+        out[name] = [headers, *rows]
+    return out
+
+
+@st.composite
+def mutated_company(draw: st.DrawFn) -> dict[str, list[list[object]]]:
+    """The clean company of tests/conftest.py with a few cells replaced by tricky ones."""
+    import copy
+
+    from conftest import clean_company
+
+    sheets = copy.deepcopy(clean_company())
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        name = draw(st.sampled_from(sorted(sheets)))
+        rows = sheets[name]
+        row = draw(st.integers(min_value=1, max_value=len(rows) - 1))
+        col = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
+        rows[row] = list(rows[row])
+        rows[row][col] = draw(XLSX_CELL)
+    return sheets

@@ -181,3 +181,11 @@ def test_cli_bad_cell_message_locates_it(tmp_path):
     assert out.stderr.strip() == (
         "error: w.xlsx, sheet 'Coûts', row 3, column 'Montant': 'abc' is not a number; "
         "expected an amount such as 8 000 € or 66,70.")
+
+
+def test_blank_template_says_there_is_no_campaign():
+    from conftest import SAMPLE
+
+    err = load_error(SAMPLE / "template.xlsx")
+    assert (err.file, err.sheet, err.row) == ("template.xlsx", "Campagnes", 2)
+    assert "no campaign" in str(err)

@@ -100,3 +100,19 @@ def test_csv_and_table_formats(workbook):
 def test_bad_option_exits_2():
     out = run("kpis", "x.xlsx", "--by", "planet")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_contact_rate_pairs_a_campaigns_targets_with_all_its_months(tmp_path):
+    sheets = {
+        "Campagnes": [["ID campagne", "Campagne", "Canal", "Date de début", "Cibles"],
+                      ["S1", "Salon", "Salons", "01/01/2026", 1900]],
+        "Coûts": [["ID campagne", "Montant"], ["S1", "5 000"]],
+        "Entonnoir": [["ID campagne", "Mois", "Contacts", "Leads"],
+                      ["S1", "2026-01", 300, 10], ["S1", "2026-02", 325, 12]],
+    }
+    path = str(write_xlsx(tmp_path / "s.xlsx", sheets))
+    (total,) = as_json(path)
+    assert total["contact_rate"] == pytest.approx(625 / 1900)
+    months = {r["month"]: r for r in as_json(path, "--by", "month")}
+    assert months["2026-01"]["contact_rate"] == pytest.approx(300 / 1900)
+    assert months["2026-02"]["contact_rate"] is None  # no targets belong to February

@@ -252,3 +252,30 @@ def test_export_command_bad_input_exits_2(tmp_path):
                           str(tmp_path / "k.xlsx")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "abc" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_export_of_the_blank_template_is_a_located_error(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "roi_core", "export",
+                          str(SAMPLE / "template.xlsx"), "-o", str(tmp_path / "k.xlsx")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "sheet 'Campagnes'" in run.stderr and "no campaign" in run.stderr
+
+
+def test_labels_that_look_like_patterns_match_only_themselves(tmp_path):
+    # SUMIFS would read "A*" as "anything starting with A" and "<5" as "less than 5".
+    # (A label with "~" is escaped as "~~", as Excel documents; the formulas engine does
+    # not implement that escape, so it is not checked here.)
+    csv = tmp_path / "motifs.csv"
+    csv.write_text(
+        "Campagne;Canal;Coût;Contacts;Leads;Opportunités;Clients;Chiffre d'affaires;"
+        "Taux de marge\n"
+        "A*;x*;100;50;10;4;1;1000;40 %\n"
+        "A1;xy;200;80;20;5;2;3000;40 %\n"
+        "B?;Part?;300;90;9;3;1;2000;50 %\n"
+        "BX;Parts;400;100;40;8;4;9000;30 %\n"
+        "<5;xy;50;10;5;1;0;0;40 %\n"
+        "x;x*;70;20;2;1;1;800;40 %\n"
+        "=X;Parts;90;30;6;2;1;1500;40 %\n", encoding="utf-8")
+    data = load_workbook(csv)
+    check_recomputes(data, tmp_path / "motifs.xlsx")

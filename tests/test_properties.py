@@ -25,8 +25,23 @@ def by_channel(facts: pd.DataFrame, **kw) -> pd.DataFrame:
 def test_a_groups_ratio_is_the_ratio_of_its_sums(facts):
     result = by_channel(facts)
     facts = facts.assign(cost=facts[COST_PARTS].sum(axis=1))
+    campaign = facts.groupby("campaign_id")
+    has_targets = campaign["targets"].transform("count") > 0
+    has_contacts = campaign["contacts"].transform("count") > 0
     for channel, rows in facts.groupby("channel"):
         for name, (num, den) in RATIOS.items():
+            if name == "contact_rate":
+                # A campaign's targets pair with its contacts of every month.
+                nums = rows.loc[has_targets[rows.index], num].dropna()
+                dens = rows.loc[has_contacts[rows.index], den].dropna()
+                total = dens.sum()
+                expected = nums.sum() / total if len(nums) and len(dens) and total else np.nan
+                got = result.loc[channel, name]
+                if np.isnan(expected):
+                    assert np.isnan(got), (channel, name)
+                else:
+                    assert got == pytest.approx(expected, rel=1e-9), (channel, name)
+                continue
             usable = rows[rows[num].notna() & rows[den].notna()]
             total = usable[den].sum()
             expected = usable[num].sum() / total if len(usable) and total else np.nan

@@ -251,3 +251,9 @@ def test_markup_in_user_text_is_shown_not_run(tmp_path):
 def test_the_loader_check_finds_loaders():
     assert loading_attributes('<p><img src="x.png"><a href="#top">t</a></p>') == [
         ("img", "src"), ("a", "href")]
+
+
+def test_the_blank_template_is_a_located_error(tmp_path):
+    run = run_cli(str(SAMPLE / "template.xlsx"), "-o", str(tmp_path / "r.html"))
+    assert run.returncode == 2 and run.stderr.count("\n") == 1
+    assert "template.xlsx, sheet 'Campagnes'" in run.stderr and "no campaign" in run.stderr

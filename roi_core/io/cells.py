@@ -153,6 +153,21 @@ def parse_rate(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return parse_number(raw, percent_is_fraction=True)
 
 
+# Dates outside these years are typos or placeholders ("01/01/0001", "9999-12-31"); they
+# are unreadable cells, and never reach a datetime64[ns] column they would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_MAX_SERIAL = 109574  # 2199-12-31 as an Excel serial
+
+
+def _in_range(values: pd.Series) -> pd.Series:
+    """Parsed dates as datetime64[ns]; years outside MIN_YEAR..MAX_YEAR become NaT."""
+    if not len(values):
+        return values.astype("datetime64[ns]")
+    years = values.dt.year
+    kept = values.where((years >= MIN_YEAR) & (years <= MAX_YEAR))
+    return kept.astype("datetime64[ns]")
+
+
 def _excel_serial(values: pd.Series) -> pd.Series:
     return _EXCEL_EPOCH + pd.to_timedelta(values.astype(float), unit="D")
 
@@ -196,12 +211,12 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         np.array([], dtype=object)
     is_dt = kinds == "dt"
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(raw[is_dt].to_numpy(dtype=object)).astype(
-            "datetime64[ns]").to_numpy()
+        out[is_dt] = _in_range(pd.Series(pd.to_datetime(
+            raw[is_dt].to_numpy(dtype=object)))).to_numpy()
     is_num = kinds == "num"
     if is_num.any():
         serial = pd.to_numeric(raw[is_num], errors="coerce")
-        ok = serial.between(1, 2958465)
+        ok = serial.between(1, _MAX_SERIAL)
         out[is_num] = _excel_serial(serial.where(ok)).astype("datetime64[ns]").values
     is_text = (kinds == "str") & ~blank
     if is_text.any():
@@ -212,13 +227,13 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
             todo = parsed.isna()
             if not todo.any():
                 break
-            parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+            parsed[todo] = _in_range(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
         todo = parsed.isna()
         if todo.any():
             # ISO with fractions or a time zone, then month words, then serials typed as text.
             iso = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
             iso = iso.dt.tz_convert(None) if hasattr(iso, "dt") else iso
-            parsed[todo] = iso
+            parsed[todo] = _in_range(iso)
         for idx in parsed.index[parsed.isna()]:
             value = text[idx]
             month = _month_from_words(value)
@@ -226,7 +241,7 @@ def parse_date(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
                 parsed[idx] = month
                 continue
             number, bad = parse_number(pd.Series([value], dtype=object))
-            if not bad[0] and 1 <= number[0] <= 2958465 and float(number[0]).is_integer():
+            if not bad[0] and 1 <= number[0] <= _MAX_SERIAL and float(number[0]).is_integer():
                 parsed[idx] = _excel_serial(number).iloc[0]
         out[is_text] = parsed.to_numpy()
     bad = ~blank & out.isna().to_numpy()

@@ -9,6 +9,7 @@ column. A caller that already holds a dataset keeps it: loading never mutates an
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from roi_core.dataset import COLUMNS, Dataset, empty_frame
 from roi_core.errors import InputError
 from roi_core.funnel import derive_funnel
 from roi_core.io import cells
+from roi_core.io.problems import Problem, Sink
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
 from roi_core.schema import (
     ENUMS,
@@ -29,7 +31,8 @@ from roi_core.schema import (
     sheet_for_label,
 )
 
-__all__ = ["load_workbook", "load_bytes", "dataset_from_tables"]
+__all__ = ["load_workbook", "load_bytes", "dataset_from_tables", "inspect_workbook", "typed_sheet",
+           "inspect_bytes", "Inspection"]
 
 _EXPECTED = {
     "count": "a whole number such as 120",
@@ -58,8 +61,45 @@ def load_bytes(data: bytes, name: str) -> Dataset:
     return dataset_from_tables(read_bytes(data, name), source=name)
 
 
-def dataset_from_tables(tables: list[RawTable], source: str = "") -> Dataset:
-    """Match tables to the contract's sheets, type and validate them, build the Dataset."""
+@dataclass(frozen=True)
+class Inspection:
+    """What the lenient loader could build, and every problem it met on the way.
+
+    Cells it could not read are blank (NaN) in ``dataset``; duplicated ids are kept; a
+    missing sheet is an empty frame. ``problems`` is empty exactly when ``load_workbook``
+    would have succeeded.
+    """
+
+    dataset: Dataset
+    problems: list[Problem]
+
+
+def inspect_workbook(path: str | Path) -> Inspection:
+    """Load leniently: every problem at once instead of raising at the first.
+
+    Still raises ``InputError`` when the file cannot be read as a spreadsheet at all
+    (missing, empty, damaged, too big, a decompression bomb).
+    """
+    problems: list[Problem] = []
+    data = dataset_from_tables(read_tables(path), source=Path(path).name, problems=problems)
+    return Inspection(data, problems)
+
+
+def inspect_bytes(data: bytes, name: str) -> Inspection:
+    """``inspect_workbook`` for an upload given as bytes."""
+    problems: list[Problem] = []
+    dataset = dataset_from_tables(read_bytes(data, name), source=name, problems=problems)
+    return Inspection(dataset, problems)
+
+
+def dataset_from_tables(tables: list[RawTable], source: str = "", *,
+                        problems: list[Problem] | None = None) -> Dataset:
+    """Match tables to the contract's sheets, type and validate them, build the Dataset.
+
+    With ``problems`` (a list), every problem is appended to it and loading goes on
+    (the lenient path of the audit); without it, the first problem raises ``InputError``.
+    """
+    sink = Sink(problems)
     matched: dict[str, RawTable] = {}
     unmatched: list[RawTable] = []
     for table in tables:
@@ -69,44 +109,57 @@ def dataset_from_tables(tables: list[RawTable], source: str = "") -> Dataset:
         else:
             matched[sheet.name] = table
 
-    single = _single_table_candidate(matched, unmatched)
+    try:
+        single = _single_table_candidate(matched, unmatched)
+    except InputError as exc:
+        # One table that is none of the contract's sheets, nor the simple form.
+        sink.report("missing_column", exc, "table", (), column=exc.problem)
+        return _empty_dataset(source)
     if single is not None:
-        return _from_single_table(single, source)
+        return _from_single_table(single, source, sink)
 
     for name in ("campaigns", "costs"):
         if name not in matched:
             found = ", ".join(f"'{sheet_label(t)}'" for t in tables) or "none"
-            raise InputError(
+            sink.report("missing_sheet", InputError(
                 f"no '{SHEETS[name].label_fr}' ({name}) sheet was found (sheets found: {found})",
                 file=tables[0].file if tables else source,
                 expected="a sheet per table as in the template, or one table with one row per "
-                "campaign carrying its channel, cost and volumes")
+                "campaign carrying its channel, cost and volumes"), name, (),
+                label=SHEETS[name].label_fr, found=found)
 
-    frames = {name: _typed_frame(table, SHEETS[name]) for name, table in matched.items()}
+    frames = {name: _typed_frame(table, SHEETS[name], sink) for name, table in matched.items()}
     sheet_names = {name: sheet_label(t) for name, t in matched.items()}
     for name in SHEETS:
         frames.setdefault(name, empty_frame(name))
 
-    campaigns = _validate_campaigns(frames["campaigns"], matched["campaigns"])
-    costs = _resolve_costs(frames["costs"], matched["costs"])
-    deals = _validate_deals(frames["deals"], matched.get("deals"))
+    campaigns = _validate_campaigns(frames["campaigns"], matched.get("campaigns"), sink)
+    costs = _resolve_costs(frames["costs"], matched.get("costs"), sink)
+    deals = _validate_deals(frames["deals"], matched.get("deals"), sink)
     activities, touchpoints = frames["activities"], frames["touchpoints"]
     if "funnel" in matched:
-        funnel = _resolve_funnel(frames["funnel"], matched["funnel"])
+        funnel = _resolve_funnel(frames["funnel"], matched["funnel"], sink)
         funnel_source = "sheet"
     elif len(deals) or len(activities):
         funnel = derive_funnel(campaigns, deals, activities)
         funnel_source = "derived"
     else:
-        raise InputError(
+        sink.report("no_funnel", InputError(
             "the workbook has no 'Entonnoir' (funnel) sheet, and no 'Affaires' (deals) or "
             "'Activités' (activities) sheet to derive the volumes from",
-            file=matched["campaigns"].file,
-            expected="a funnel sheet with contacts, leads, opportunities and clients per campaign")
+            file=tables[0].file if tables else source,
+            expected="a funnel sheet with contacts, leads, opportunities and clients per campaign"),
+            "funnel", ())
+        funnel, funnel_source = empty_frame("funnel"), "sheet"
     campaigns, touchpoints = _unify_channels(campaigns, touchpoints)
     return Dataset(campaigns=campaigns, costs=costs, funnel=funnel, deals=deals,
                    touchpoints=touchpoints, activities=activities, source=source,
                    sheet_names=sheet_names, funnel_source=funnel_source)
+
+
+def _empty_dataset(source: str) -> Dataset:
+    return Dataset(campaigns=empty_frame("campaigns"), costs=empty_frame("costs"),
+                   funnel=empty_frame("funnel"), source=source)
 
 
 # --- header mapping ---------------------------------------------------------------------
@@ -192,41 +245,60 @@ def _show(raw: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _typed_frame(table: RawTable, sheet: Sheet) -> pd.DataFrame:
-    """Type every known column of a table; the first unreadable cell raises InputError."""
+def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.DataFrame:
+    """Type every known column of a table; the first unreadable cell raises InputError.
+
+    With a lenient ``sink``, each problem is reported and the cells concerned are blank.
+    """
+    sink = sink or Sink(None)
     positions = _map_headers(table, sheet)
     for col in sheet.columns:
         if col.required and col.name not in positions:
-            raise _missing_column(table, col)
+            sink.report("missing_column", _missing_column(table, col), sheet.name, (),
+                        column=col.label_fr, canonical=col.name)
     out: dict[str, pd.Series] = {}
+    unreadable: dict[str, np.ndarray] = {}  # lenient: cells already reported, now blank
     for col in sheet.columns:
         if col.name not in positions:
             continue
         pos = positions[col.name]
         values, bad = _parser(col.kind)(table.cells[pos])
+        values = values.reset_index(drop=True)
         if bad.any():
             if col.kind.startswith("enum:"):
                 words = " / ".join(ENUMS[col.kind.split(":", 1)[1]])
-                raise _cell_error(table, pos, bad, "'{value}' is not a known value",
-                                  f"one of {words}")
-            noun = {"date": "a date", "month": "a month", "rate": "a percentage"}.get(
-                col.kind, "a number")
-            raise _cell_error(table, pos, bad, "'{value}' is not " + noun,
-                              _EXPECTED.get(col.kind))
+                _report_cells(sink, "unknown_value", table, sheet, pos, bad,
+                              _cell_error(table, pos, bad, "'{value}' is not a known value",
+                                          f"one of {words}"), col,
+                              enum=col.kind.split(":", 1)[1])
+            else:
+                noun = {"date": "a date", "month": "a month", "rate": "a percentage"}.get(
+                    col.kind, "a number")
+                _report_cells(sink, "unreadable_cell", table, sheet, pos, bad,
+                              _cell_error(table, pos, bad, "'{value}' is not " + noun,
+                                          _EXPECTED.get(col.kind)), col, expected=noun)
         if col.kind in ("count", "money", "number"):
             negative = (values < 0).to_numpy()
             if negative.any():
-                raise _cell_error(table, pos, negative, "{value} is negative",
-                                  _EXPECTED[col.kind].replace("a ", "a positive ", 1))
+                _report_cells(sink, "negative_value", table, sheet, pos, negative,
+                              _cell_error(table, pos, negative, "{value} is negative",
+                                          _EXPECTED[col.kind].replace("a ", "a positive ", 1)),
+                              col)
+                values = values.mask(negative)
         if col.kind == "rate":
             out_of_range = ((values < 0) | (values > 1)).to_numpy()
             if out_of_range.any():
                 idx = int(np.flatnonzero(out_of_range)[0])
                 shown = f"{values.iat[idx] * 100:g} %"
-                raise _cell_error(table, pos, out_of_range,
-                                  "'{value}' means " + shown + ", outside 0–100 %",
-                                  "a rate between 0 % and 100 %, such as 40 % (or 0,4)")
-        out[col.name] = values.reset_index(drop=True)
+                _report_cells(sink, "rate_out_of_range", table, sheet, pos, out_of_range,
+                              _cell_error(table, pos, out_of_range,
+                                          "'{value}' means " + shown + ", outside 0–100 %",
+                                          "a rate between 0 % and 100 %, such as 40 % (or 0,4)"),
+                              col, shown=shown)
+                values = values.mask(out_of_range)
+        if bad.any():
+            unreadable[col.name] = bad
+        out[col.name] = values
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table.cells)))
     dtypes = COLUMNS.get(sheet.name) or {c.name: _DTYPES.get(c.kind, "object")
                                           for c in sheet.columns}
@@ -241,70 +313,118 @@ def _typed_frame(table: RawTable, sheet: Sheet) -> pd.DataFrame:
     frame = frame[cols + [c for c in frame.columns if c not in cols]]
     frame["row"] = pd.array(table.rows, dtype="Int64")
     frame.attrs["positions"] = {k: table.headers[v] for k, v in positions.items()}
+    frame.attrs["unreadable"] = unreadable
     return frame
+
+
+def _report_cells(sink: Sink, rule: str, table: RawTable, sheet: Sheet, pos: int,
+                  mask: np.ndarray, error: InputError, col: Column, **details: object) -> None:
+    idx = np.flatnonzero(mask)
+    sink.report(rule, error, sheet.name, table.rows[idx], column=table.headers[pos],
+                canonical=col.name, value=_show(table.cells.iat[int(idx[0]), pos]),
+                count=len(idx), **details)
 
 
 def _header(table: RawTable, frame: pd.DataFrame, name: str) -> str:
     return frame.attrs.get("positions", {}).get(name, name)
 
 
-def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str) -> None:
+def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str,
+                   sink: Sink | None = None, sheet: str | None = None) -> None:
     blank = frame[name].isna().to_numpy()
+    if name in frame.attrs.get("unreadable", {}):  # lenient: already reported as unreadable
+        blank = blank & ~frame.attrs["unreadable"][name]
     if blank.any():
+        if name not in frame.attrs.get("positions", {}) and sink is not None \
+                and not sink.strict:
+            return  # the whole column is missing: already reported as such
         idx = int(np.flatnonzero(blank)[0])
-        raise InputError(f"the {what} is blank", file=table.file,
-                         sheet=table.sheet, row=int(table.rows[idx]),
-                         column=_header(table, frame, name), more=int(blank.sum()) - 1)
+        (sink or Sink(None)).report(
+            "blank_required", InputError(
+                f"the {what} is blank", file=table.file,
+                sheet=table.sheet, row=int(table.rows[idx]),
+                column=_header(table, frame, name), more=int(blank.sum()) - 1),
+            sheet, table.rows[np.flatnonzero(blank)], column=_header(table, frame, name),
+            canonical=name, count=int(blank.sum()))
 
 
-def _require_unique(frame: pd.DataFrame, table: RawTable, name: str, what: str) -> None:
+def _require_unique(frame: pd.DataFrame, table: RawTable, name: str, what: str,
+                    sink: Sink | None = None, sheet: str | None = None) -> None:
     dup = frame[name].duplicated(keep=False) & frame[name].notna()
-    if dup.any():
-        value = frame.loc[dup, name].iloc[0]
+    for value in pd.unique(frame.loc[dup, name]):
         rows = frame.loc[frame[name] == value, "row"].tolist()
-        raise InputError(
-            f"the {what} '{value}' appears {len(rows)} times (rows "
-            f"{', '.join(str(r) for r in rows)})", file=table.file,
-            sheet=table.sheet, row=int(rows[1]),
-            column=_header(table, frame, name), expected=f"each {what} once")
+        (sink or Sink(None)).report(
+            "duplicate_id", InputError(
+                f"the {what} '{value}' appears {len(rows)} times (rows "
+                f"{', '.join(str(r) for r in rows)})", file=table.file,
+                sheet=table.sheet, row=int(rows[1]),
+                column=_header(table, frame, name), expected=f"each {what} once"),
+            sheet, rows, column=_header(table, frame, name), canonical=name, value=str(value),
+            count=len(rows))
 
 
 # --- sheets -----------------------------------------------------------------------------
 
 
-def _validate_campaigns(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
-    _require_cells(frame, table, "campaign_id", "campaign id")
-    _require_unique(frame, table, "campaign_id", "campaign id")
-    _require_cells(frame, table, "channel", "channel")
+def _validate_campaigns(frame: pd.DataFrame, table: RawTable | None,
+                        sink: Sink | None = None) -> pd.DataFrame:
+    if table is None:  # lenient: the sheet is missing, already reported
+        return frame
+    if frame.empty:
+        # A blank template: nothing to compute, say so where the first campaign goes.
+        (sink or Sink(None)).report(
+            "no_campaigns", InputError(
+                "the sheet has no campaign", file=table.file, sheet=table.sheet,
+                row=table.header_row + 1, column=_header(table, frame, "campaign_id"),
+                expected="one row per campaign under the header"),
+            "campaigns", [])
+        return frame
+    _require_cells(frame, table, "campaign_id", "campaign id", sink, "campaigns")
+    _require_unique(frame, table, "campaign_id", "campaign id", sink, "campaigns")
+    _require_cells(frame, table, "channel", "channel", sink, "campaigns")
     frame = frame.copy()
     frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
     late = (frame["end_date"] < frame["start_date"]).to_numpy()
     if late.any():
         idx = int(np.flatnonzero(late)[0])
-        raise InputError("the campaign ends before it starts", file=table.file,
-                         sheet=table.sheet, row=int(table.rows[idx]),
-                         column=_header(table, frame, "end_date"),
-                         expected="an end date on or after the start date")
+        (sink or Sink(None)).report(
+            "ends_before_start", InputError(
+                "the campaign ends before it starts", file=table.file,
+                sheet=table.sheet, row=int(table.rows[idx]),
+                column=_header(table, frame, "end_date"),
+                expected="an end date on or after the start date"),
+            "campaigns", table.rows[np.flatnonzero(late)],
+            column=_header(table, frame, "end_date"), count=int(late.sum()))
     return frame
 
 
-def _resolve_costs(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
+def _resolve_costs(frame: pd.DataFrame, table: RawTable | None,
+                   sink: Sink | None = None) -> pd.DataFrame:
+    sink = sink or Sink(None)
+    if table is None:
+        return frame
     positions = frame.attrs.get("positions", {})
     if "amount" not in positions and not {"hours", "hourly_rate"} <= set(positions):
-        raise _missing_column(table, "'Montant' (amount)",
-                              hint=", and there are no 'Heures' and 'Taux horaire' columns "
-                              "to compute it from")
+        sink.report("missing_column", _missing_column(
+            table, "'Montant' (amount)", hint=", and there are no 'Heures' and 'Taux horaire' "
+            "columns to compute it from"), "costs", (), column="Montant", canonical="amount")
     frame = frame.copy()
     from_hours = frame["hours"] * frame["hourly_rate"]
     missing = frame["amount"].isna() & from_hours.isna()
-    if missing.any():
+    for name in ("amount", "hours", "hourly_rate"):  # already reported as unreadable
+        if name in frame.attrs.get("unreadable", {}):
+            missing &= ~frame.attrs["unreadable"][name]
+    if missing.any() and ("amount" in positions or {"hours", "hourly_rate"} <= set(positions)):
         idx = int(np.flatnonzero(missing.to_numpy())[0])
-        raise InputError("the cost line has no amount, and no hours × hourly rate",
-                         file=table.file, sheet=table.sheet,
-                         row=int(table.rows[idx]),
-                         column=positions.get("amount") or positions.get("hours"),
-                         expected="an amount, or both hours and an hourly rate",
-                         more=int(missing.sum()) - 1)
+        sink.report("cost_without_amount", InputError(
+            "the cost line has no amount, and no hours × hourly rate",
+            file=table.file, sheet=table.sheet,
+            row=int(table.rows[idx]),
+            column=positions.get("amount") or positions.get("hours"),
+            expected="an amount, or both hours and an hourly rate",
+            more=int(missing.sum()) - 1), "costs", table.rows[np.flatnonzero(missing.to_numpy())],
+            column=positions.get("amount") or positions.get("hours"),
+            count=int(missing.sum()))
     by_hours = frame["amount"].isna()
     frame["amount"] = frame["amount"].fillna(from_hours)
     frame["category"] = frame["category"].fillna("direct")
@@ -315,25 +435,27 @@ def _resolve_costs(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
     return frame
 
 
-def _resolve_funnel(frame: pd.DataFrame, table: RawTable) -> pd.DataFrame:
-    _require_cells(frame, table, "campaign_id", "campaign id")
+def _resolve_funnel(frame: pd.DataFrame, table: RawTable,
+                    sink: Sink | None = None) -> pd.DataFrame:
+    sink = sink or Sink(None)
+    _require_cells(frame, table, "campaign_id", "campaign id", sink, "funnel")
     frame = _margin_given_as_rate(frame.copy(), frame["revenue"], table)
     frame["margin"] = frame["margin"].fillna(frame["revenue"] * frame["margin_rate"])
     keys = ["campaign_id", "month"]
-    dup = frame.duplicated(keys, keep=False)
-    if dup.any():
-        first = frame[dup].iloc[0]
+    dup = frame.duplicated(keys, keep=False) & frame["campaign_id"].notna()
+    for _, first in frame[dup].drop_duplicates(keys).iterrows():
         same = frame[(frame["campaign_id"] == first["campaign_id"])
                      & ((frame["month"] == first["month"])
                         | (frame["month"].isna() & pd.isna(first["month"])))]
         rows = same["row"].tolist()
         when = "" if pd.isna(first["month"]) else f" for {first['month']:%Y-%m}"
-        raise InputError(
+        sink.report("duplicate_funnel_row", InputError(
             f"campaign '{first['campaign_id']}' has {len(rows)} funnel rows{when} (rows "
             f"{', '.join(map(str, rows))})", file=table.file,
             sheet=table.sheet, row=int(rows[1]),
             column=_header(table, frame, "campaign_id"),
-            expected="one row per campaign (and month)")
+            expected="one row per campaign (and month)"), "funnel", rows,
+            value=str(first["campaign_id"]), count=len(rows), month=when.strip())
     return frame
 
 
@@ -358,12 +480,13 @@ def _margin_given_as_rate(frame: pd.DataFrame, revenue: pd.Series,
     return frame
 
 
-def _validate_deals(frame: pd.DataFrame, table: RawTable | None) -> pd.DataFrame:
+def _validate_deals(frame: pd.DataFrame, table: RawTable | None,
+                    sink: Sink | None = None) -> pd.DataFrame:
     if table is None:
         return frame
-    _require_cells(frame, table, "deal_id", "deal id")
-    _require_unique(frame, table, "deal_id", "deal id")
-    _require_cells(frame, table, "status", "status")
+    _require_cells(frame, table, "deal_id", "deal id", sink, "deals")
+    _require_unique(frame, table, "deal_id", "deal id", sink, "deals")
+    _require_cells(frame, table, "status", "status", sink, "deals")
     return frame
 
 
@@ -411,37 +534,49 @@ def _single_table_candidate(matched: dict[str, RawTable],
     return None
 
 
-def _from_single_table(table: RawTable, source: str) -> Dataset:
-    frame = _typed_frame(table, SINGLE_TABLE)
+def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -> Dataset:
+    sink = sink or Sink(None)
+    frame = _typed_frame(table, SINGLE_TABLE, sink)
     positions = frame.attrs["positions"]
     sheet = table.sheet
     if "campaign_id" not in positions and "campaign" not in positions:
-        raise _missing_column(table, SINGLE_TABLE.column("campaign"))
+        sink.report("missing_column", _missing_column(table, SINGLE_TABLE.column("campaign")),
+                    "table", (), column="Campagne", canonical="campaign")
     frame["campaign_id"] = frame["campaign_id"].fillna(frame["campaign"])
     frame["campaign"] = frame["campaign"].fillna(frame["campaign_id"])
-    _require_cells(frame, table, "campaign_id", "campaign")
-    _require_cells(frame, table, "channel", "channel")
-    if "cost" not in positions and not {"hours", "hourly_rate"} <= set(positions):
-        raise _missing_column(table, SINGLE_TABLE.column("cost"))
+    _require_cells(frame, table, "campaign_id", "campaign", sink, "table")
+    _require_cells(frame, table, "channel", "channel", sink, "table")
+    has_cost = "cost" in positions or {"hours", "hourly_rate"} <= set(positions)
+    if not has_cost:
+        sink.report("missing_column", _missing_column(table, SINGLE_TABLE.column("cost")),
+                    "table", (), column="Coût", canonical="cost")
     from_hours = frame["hours"] * frame["hourly_rate"]
     no_cost = frame["cost"].isna() & from_hours.isna()
-    if no_cost.any():
+    for name in ("cost", "hours", "hourly_rate"):  # already reported as unreadable
+        if name in frame.attrs.get("unreadable", {}):
+            no_cost &= ~frame.attrs["unreadable"][name]
+    if no_cost.any() and has_cost:
         idx = int(np.flatnonzero(no_cost.to_numpy())[0])
-        raise InputError("the cost is blank", file=table.file, sheet=sheet,
-                         row=int(table.rows[idx]),
-                         column=positions.get("cost") or positions.get("hours"),
-                         expected="a cost (0 if the campaign cost nothing)",
-                         more=int(no_cost.sum()) - 1)
+        sink.report("blank_required", InputError(
+            "the cost is blank", file=table.file, sheet=sheet, row=int(table.rows[idx]),
+            column=positions.get("cost") or positions.get("hours"),
+            expected="a cost (0 if the campaign cost nothing)", more=int(no_cost.sum()) - 1),
+            "table", table.rows[np.flatnonzero(no_cost.to_numpy())],
+            column=positions.get("cost") or positions.get("hours"), canonical="cost",
+            count=int(no_cost.sum()))
     keys = ["campaign_id", "month"]
-    dup = frame.duplicated(keys, keep=False)
-    if dup.any():
-        value = frame.loc[dup, "campaign_id"].iloc[0]
+    dup = frame.duplicated(keys, keep=False) & frame["campaign_id"].notna()
+    for value in pd.unique(frame.loc[dup, "campaign_id"]):
         rows = frame.loc[dup & (frame["campaign_id"] == value), "row"].tolist()
-        raise InputError(
+        sink.report("duplicate_id", InputError(
             f"campaign '{value}' appears {len(rows)} times (rows {', '.join(map(str, rows))})",
             file=table.file, sheet=sheet, row=int(rows[1]),
             column=positions.get("campaign_id") or positions.get("campaign"),
-            expected="one row per campaign, or per campaign and month with a 'Mois' column")
+            expected="one row per campaign, or per campaign and month with a 'Mois' column"),
+            "table", rows, column=positions.get("campaign_id") or positions.get("campaign"),
+            canonical="campaign_id", value=str(value), count=len(rows))
+    if not sink.strict:  # lenient: keep one row per campaign (and month) for the frames below
+        frame = frame[frame["campaign_id"].notna()]
     first_month = frame.groupby("campaign_id", sort=False)["month"].transform("min")
     frame["start_date"] = frame["start_date"].fillna(first_month)
 
@@ -485,3 +620,11 @@ def _from_single_table(table: RawTable, source: str) -> Dataset:
     campaigns["targets"] = campaigns["campaign_id"].map(targets).astype(float)
     return Dataset(campaigns=campaigns.reset_index(drop=True), costs=costs, funnel=funnel,
                    source=source, sheet_names=names, funnel_source="sheet")
+
+
+def typed_sheet(table: RawTable, name: str) -> pd.DataFrame:
+    """One table typed as the contract's sheet ``name`` (the importers' pass-through).
+
+    Raises InputError at the first unreadable cell or missing required column.
+    """
+    return _typed_frame(table, SHEETS[name])
