@@ -35,6 +35,7 @@ from roi_core.errors import InputError
 from roi_core.facts import build_cycles, build_facts, filter_facts
 from roi_core.formatting import LANGS, LOCALES, kpi_value, label
 from roi_core.kpis import compute_kpis
+from roi_core.quality import audit, quality_badge
 
 __all__ = [
     "ReportParams",
@@ -465,19 +466,25 @@ def quality_facts(data: Dataset) -> dict[str, object]:
     }
 
 
+def _rows_text(rows: tuple[int, ...], lang: str) -> str:
+    shown = ", ".join(str(r) for r in rows[:8]) + (" …" if len(rows) > 8 else "")
+    return ("ligne " if lang == "fr" else "row ") + shown if len(rows) == 1 else (
+        ("lignes " if lang == "fr" else "rows ") + shown)
+
+
 def _quality_items(data: Dataset, lang: str,
                    period: tuple[str, str] | None = None) -> list[tuple[str, str]]:
     """(figure name, sentence) pairs for the data-quality section.
 
-    HOOK: when ``roi_core.quality`` (the audit) is merged, add its errors and warnings
-    here: one sentence per finding, named ``quality.<code>``. Until then this summarises
-    what the Dataset itself tells.
+    What the Dataset itself tells (rows read, unassigned lines, campaigns without costs or
+    volumes), then the audit's verdict and each of its findings (``roi_core.quality``):
+    the report only builds on data without errors, so these are warnings and notes.
     """
     q = quality_facts(data)
     fr = lang == "fr"
     rows = q["rows"]
     colon = " : " if fr else ": "
-    sheets = ", ".join(f"{s}{colon}{n}" for s, n in rows.items() if n)
+    sheets = ", ".join(f"{data.sheet_label(s)}{colon}{n}" for s, n in rows.items() if n)
     items = [("quality.rows", (f"Lignes lues par feuille — {sheets}." if fr
                                else f"Rows read per sheet — {sheets}."))]
     if q["unassigned_costs"]:
@@ -509,6 +516,12 @@ def _quality_items(data: Dataset, lang: str,
     if len(items) == 1:
         items.append(("quality.ok", "Aucune anomalie de rattachement." if fr
                       else "No line is missing its campaign."))
+    findings = audit(data, lang=lang)
+    items.append(("quality.badge", quality_badge(findings, lang).text + "."))
+    for n, finding in enumerate(findings, start=1):
+        where = finding.sheet + (f" ({_rows_text(finding.rows, lang)})" if finding.rows else "")
+        items.append((f"quality.finding.{n}", f"{where}{colon}{finding.message} "
+                                              f"{finding.action}"))
     return items
 
 
