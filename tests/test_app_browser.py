@@ -111,6 +111,12 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     page.wait_for_timeout(1500)  # let the charts redraw
     after = chart_images(page)
     assert sum(a != b for a, b in zip(before, after, strict=False)) >= 3
+    # switching the language keeps the scenario (the sliders are rebuilt from the URL)
+    page.locator("select:visible").first.select_option(label="English")
+    wait_card(page, "ROI", kpi_value("roi", compute_kpis(
+        apply_levers(base_table(load_workbook(demo)), Levers(win_rate=1.2)),
+        "total").iloc[0]["roi"], "en"))
+    assert "Prospecting ROI" in page.inner_text("body")
     assert_no_error(page)
     context.close()
 
