@@ -11,7 +11,7 @@ with app.setup:
 
     import roi_core
     from roi_core import app_view as view
-    from roi_core import charts
+    from roi_core import charts, quality
     from roi_core import scenario as sc
     from roi_core.app_export import export_bytes, scenario_results
     from roi_core.errors import InputError
@@ -266,14 +266,35 @@ def _(get_scenario_error, lang):
 
 
 @app.cell
+def _(dataset, lang):
+    # The data-quality verdict of the loaded workbook; the audit notebook has the details
+    # (its gallery link works when the folder is served: marimo run notebooks/).
+    try:
+        _findings = quality.audit(dataset, lang=lang)
+        _badge = quality.quality_badge(_findings, lang)
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        _findings, _badge = [], None
+    if _badge is None:
+        quality_badge = mo.md("")
+    else:
+        _icon = {"error": "⛔", "warning": "⚠️"}.get(_badge.severity, "✅")
+        _more = "détails" if lang == "fr" else "details"
+        _lines = "\n".join(f"- **{_f.sheet}** : {_f.message}" for _f in _findings[:12])
+        quality_badge = mo.vstack([
+            mo.md(f"{_icon} {_badge.text} · [{_more}](?file=data_quality.py)"),
+            mo.accordion({_more: mo.md(_lines)}) if _findings else mo.md(""),
+        ], align="end")
+    return (quality_badge,)
+
+
+@app.cell
 def _(dataset, facts, lang):
-    quality_badge = mo.md("")  # data-quality badge (roi_core.quality) goes here
     _months = facts["month"].dropna().nunique()
     source_line = mo.md(
         f"**{view.text('source', lang)}** : `{dataset.source}` — "
         f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
     )
-    return quality_badge, source_line
+    return (source_line,)
 
 
 @app.cell

@@ -112,3 +112,15 @@ def test_gallery_serves_the_notebooks_folder() -> None:
     result = subprocess.run([sys.executable, "-m", "marimo", "check", str(NOTEBOOKS)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_quality_badge_on_the_demo_and_on_a_workbook_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean = run_app(monkeypatch, None)["quality_badge"].text
+    assert "aucun problème" in clean and "?file=data_quality.py" in clean
+    sheets = article_sheets()
+    sheets["Coûts"] = [*sheets["Coûts"],
+                       [None, "indirecte", "Loyer", 1000, None, None, "fixe", "2026-01-15"]]
+    path = write_workbook(tmp_path / "alerte.xlsx", sheets)
+    warned = run_app(monkeypatch, path)["quality_badge"].text
+    assert "1 alerte" in warned and "Coûts" in warned
