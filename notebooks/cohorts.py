@@ -21,10 +21,8 @@ with app.setup:
         maturity_curve,
         sales_cycle_distribution,
     )
-    from roi_core.errors import InputError
-    from roi_core.io import load_workbook
+    from roi_core.sources import default_workbook, try_load
 
-    ROOT = Path(__file__).resolve().parents[1]
 
 
 @app.cell
@@ -42,17 +40,13 @@ def _():
 @app.cell
 def _():
     _arg = mo.cli_args().get("workbook")
-    workbook_path = Path(str(_arg)) if _arg else ROOT / "sample_data" / "demo_company.xlsx"
+    workbook_path = Path(str(_arg)) if _arg else default_workbook()
     return (workbook_path,)
 
 
 @app.cell
 def _(workbook_path):
-    try:
-        data = load_workbook(workbook_path)
-        _error = None
-    except (InputError, OSError, ValueError) as _exc:
-        data, _error = None, str(_exc)
+    data, _error = try_load(workbook_path)
     mo.stop(_error is not None, mo.callout(
         mo.md(f"**The workbook could not be loaded** (`{workbook_path.name}`)\n\n{_error}"),
         kind="danger"))

@@ -4,8 +4,6 @@ __generated_with = "0.25.2"
 app = marimo.App(width="medium", app_title="Qualité des données")
 
 with app.setup:
-    import os
-    from pathlib import Path
 
     import marimo as mo
 
@@ -21,12 +19,10 @@ with app.setup:
         sheet_scores,
     )
     from roi_core.safety import downloads_allowed
+    from roi_core.sources import default_workbook
 
     # The demo company by default; ROI_WORKBOOK points the page at another file.
-    DEFAULT_WORKBOOK = Path(
-        os.environ.get("ROI_WORKBOOK")
-        or Path(mo.notebook_dir() or ".").parent / "sample_data" / "demo_company.xlsx"
-    )
+    DEFAULT_WORKBOOK = default_workbook()
     SHOW_DOWNLOAD = downloads_allowed()
     TEXT = {
         "fr": {
