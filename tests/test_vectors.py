@@ -116,3 +116,12 @@ def test_cli_json_gives_the_article_numbers(tmp_path):
     assert round(row["win_rate"], 3) == 0.333
     assert row["cost_per_meeting"] is None  # meetings not recorded
     assert row["sales_cycle_days"] is None
+
+
+def test_faq_calls_typed_as_appels(tmp_path):
+    # "1 500 appels" in the FAQ: a user names the column after what was done.
+    data = single_table(tmp_path, ["Campagne", "Canal", "Investissement", "Appels", "Leads",
+                                   "Opportunités", "Ventes", "Marge par client"],
+                        ["Appels", "Téléprospection", "8 000 €", "1 500", 150, 40, 10, "2 000"])
+    k = total(data)
+    assert (k.contacts, k.cost_per_contact, k.roi) == (1500, 8000 / 1500, 1.5)
