@@ -375,7 +375,7 @@ def _(kpi_cards, lang):
 def _(base_total, lang, scen_total, scenario_active):
     _b, _s = view.series_names(lang)
     _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
-    funnel_chart = charts.VegaLite(lang=lang, chart=charts.funnel_chart(charts.funnel_data(_rows, lang), lang))
+    funnel_chart = charts.VegaLite(spec=charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
     return (funnel_chart,)
 
 
@@ -396,11 +396,11 @@ def _(base_channel, lang, scen_channel, scenario_active):
     if scenario_active:
         _data = charts.compare_channel_data({_b: base_channel, _s: scen_channel}, _metrics,
                                             lang)
-        channel_chart = charts.VegaLite(lang=lang, chart=charts.channel_chart(_data, lang, series="series"))
+        channel_chart = charts.VegaLite(spec=charts.channel_spec(_data, lang, series="series"))
     else:
-        channel_chart = charts.VegaLite(lang=lang, chart=
-            charts.channel_chart(charts.channel_data(base_channel, _metrics, lang), lang))
-    efficiency_chart = charts.VegaLite(lang=lang, chart=charts.efficiency_chart(scen_channel, lang))
+        channel_chart = charts.VegaLite(spec=charts.channel_spec(
+            charts.channel_data(base_channel, _metrics, lang), lang))
+    efficiency_chart = charts.VegaLite(spec=charts.efficiency_spec(scen_channel, lang))
     return channel_chart, efficiency_chart
 
 
@@ -408,10 +408,10 @@ def _(base_channel, lang, scen_channel, scenario_active):
 def _(base_month, lang, scen_month, scenario_active):
     _b, _s = view.series_names(lang)
     if scenario_active:
-        month_chart = charts.VegaLite(lang=lang, chart=charts.roi_by_month_chart(
+        month_chart = charts.VegaLite(spec=charts.roi_by_month_spec(
             charts.with_series({_b: base_month, _s: scen_month}), lang, series="series"))
     else:
-        month_chart = charts.VegaLite(lang=lang, chart=charts.roi_by_month_chart(base_month, lang))
+        month_chart = charts.VegaLite(spec=charts.roi_by_month_spec(base_month, lang))
     return (month_chart,)
 
 
@@ -433,7 +433,7 @@ def _(facts, kpi_options, lang, levers):
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
     _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-    tornado_chart = charts.VegaLite(lang=lang, chart=charts.tornado_chart(
+    tornado_chart = charts.VegaLite(spec=charts.tornado_spec(
         charts.tornado_data(sensitivity, _labels, lang=lang), lang))
     return sensitivity, tornado_chart
 
