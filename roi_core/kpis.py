@@ -255,11 +255,12 @@ def _group_sums(columns: dict[str, np.ndarray], group: np.ndarray,
     names = list(columns)
     values = np.column_stack([columns[c] for c in names])
     blank = np.isnan(values)
-    counts = np.zeros((groups, len(names)), dtype=np.int64)
-    np.add.at(counts, group, ~blank)
     if groups == 1:
+        counts = (~blank).sum(axis=0)[None, :]
         sums = np.ascontiguousarray(np.where(blank, 0.0, values).T).sum(axis=1)[None, :]
     else:
+        counts = np.zeros((groups, len(names)), dtype=np.int64)
+        np.add.at(counts, group, ~blank)
         order = np.argsort(group, kind="stable")
         in_group = group[order]
         rank = np.arange(len(group)) - np.searchsorted(in_group, in_group)
