@@ -201,12 +201,21 @@ def _(base, get_lever_rev, lang, set_scenario_error):
 
 
 @app.cell
-def _(lever_cost, lever_funnel, lever_items, lever_volume):
+def _():
+    # The levers of the moment, read when the viewer saves the scenario (a download built on
+    # the click): moving a slider then does not redraw the sidebar.
+    levers_now = {}
+    return (levers_now,)
+
+
+@app.cell
+def _(lever_cost, lever_funnel, lever_items, lever_volume, levers_now):
     levers = sc.Levers(
         **{k: float(v) for k, v in lever_funnel.value.items()},
         channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
         channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
         cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
+    levers_now["levers"] = levers
     # Keep the URL in step with the sliders (no cell reads the URL again: no loop).
     _params = mo.query_params()
     _wanted = sc.to_query(levers)
@@ -475,10 +484,10 @@ def _(kpi_table, lang):
 
 
 @app.cell
-def _(lang, levers):
-    save_scenario = mo.download(data=sc.to_json(levers).encode("utf-8"),
-                                filename="scenario.json", mimetype="application/json",
-                                label=view.text("save", lang))
+def _(lang, levers_now):
+    save_scenario = mo.download(
+        data=lambda: sc.to_json(levers_now["levers"]).encode("utf-8"),
+        filename="scenario.json", mimetype="application/json", label=view.text("save", lang))
     return (save_scenario,)
 
 
