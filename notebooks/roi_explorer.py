@@ -382,19 +382,14 @@ def _(base_total, dataset, lang, scen_total, scenario_active):
 
 
 @app.cell
-def _(kpi_options, lang, scenario_facts):
+def _(base_channel, base_month, base_total, kpi_options, lang, scen_total, scenario_active,
+      scenario_facts):
+    # The charts of the scenario (specs built from cached layouts: charts.*_spec).
     try:
         scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
         scen_month = compute_kpis(scenario_facts, "month", **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    return scen_channel, scen_month
-
-
-@app.cell
-def _(base_channel, base_month, base_total, lang, scen_channel, scen_month, scen_total,
-      scenario_active):
-    # The charts of the scenario (specs built from cached layouts: charts.*_spec).
     _b, _s = view.series_names(lang)
     _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
     _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
@@ -414,7 +409,7 @@ def _(base_channel, base_month, base_total, lang, scen_channel, scen_month, scen
         charts.VegaLite(spec=charts.efficiency_spec(scen_channel, lang)),
         mo.md(f"## {view.text('roi_month', lang)}"), charts.VegaLite(spec=_month),
     ])
-    return
+    return (scen_channel,)
 
 
 @app.cell
