@@ -201,12 +201,21 @@ def _(base, get_lever_rev, lang, set_scenario_error):
 
 
 @app.cell
-def _(lever_cost, lever_funnel, lever_items, lever_volume):
+def _():
+    # The levers of the moment, read when the viewer saves the scenario (a download built on
+    # the click): moving a slider then does not redraw the sidebar.
+    levers_now = {}
+    return (levers_now,)
+
+
+@app.cell
+def _(lever_cost, lever_funnel, lever_items, lever_volume, levers_now):
     levers = sc.Levers(
         **{k: float(v) for k, v in lever_funnel.value.items()},
         channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
         channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
         cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
+    levers_now["levers"] = levers
     # Keep the URL in step with the sliders (no cell reads the URL again: no loop).
     _params = mo.query_params()
     _wanted = sc.to_query(levers)
@@ -308,14 +317,19 @@ def _(lang, load_message, quality_badge, scenario_message, source_line):
 
 
 @app.cell
-def _(base_total, dataset, export_allowed, export_button, kpi_options, lang, levers,
-      scen_channel, scen_total):
-    # Built on demand (a click), as eager bytes: lazy downloads export empty.
+def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, lang,
+      levers_now):
+    # Built on demand (a click), as eager bytes: lazy downloads export empty. The levers of
+    # the moment come from levers_now: a slider move does not run this cell.
     mo.stop(not (export_allowed and export_button.value))
     try:
-        _results = scenario_results(base_total, scen_total, view.TABLE_KPIS + ["revenue"],
-                                    lang, dataset.currency)
-        _bytes = export_bytes(dataset, levers, _results, scen_channel, lang=lang,
+        _levers = levers_now["levers"]
+        _facts = sc.apply_levers(facts, _levers)
+        _results = scenario_results(
+            base_total, compute_kpis(_facts, "total", **kpi_options).iloc[0],
+            view.TABLE_KPIS + ["revenue"], lang, dataset.currency)
+        _bytes = export_bytes(dataset, _levers, _results,
+                              compute_kpis(_facts, "channel", **kpi_options), lang=lang,
                               **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
@@ -355,130 +369,83 @@ def _(facts, kpi_options, lang, levers):
 
 @app.cell
 def _(base_total, dataset, lang, scen_total, scenario_active):
+    # The cards first: this cell runs right after the scenario's totals. The cells of a
+    # slider move are kept few (each one is a handful of messages to the browser).
     _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
                             currency=dataset.currency)
-    kpi_cards = mo.hstack(
+    mo.vstack([mo.md(f"## {view.text('headline', lang)}"), mo.hstack(
         [mo.stat(value=c["value"], label=c["label"], caption=c["delta"],
                  direction=c["direction"], target_direction=c["target_direction"],
                  bordered=True) for c in _cards],
-        wrap=True, gap=0.5, justify="start")
-    return (kpi_cards,)
-
-
-@app.cell
-def _(kpi_cards, lang):
-    mo.vstack([mo.md(f"## {view.text('headline', lang)}"), kpi_cards])
+        wrap=True, gap=0.5, justify="start")])
     return
 
 
 @app.cell
-def _(base_total, lang, scen_total, scenario_active):
-    _b, _s = view.series_names(lang)
-    _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
-    funnel_chart = charts.VegaLite(lang=lang, chart=charts.funnel_chart(charts.funnel_data(_rows, lang), lang))
-    return (funnel_chart,)
-
-
-@app.cell
-def _(kpi_options, lang, scenario_facts):
+def _(base_channel, base_month, base_total, kpi_options, lang, scen_total, scenario_active,
+      scenario_facts):
+    # The charts of the scenario (specs built from cached layouts: charts.*_spec).
     try:
         scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
         scen_month = compute_kpis(scenario_facts, "month", **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    return scen_channel, scen_month
-
-
-@app.cell
-def _(base_channel, lang, scen_channel, scenario_active):
     _b, _s = view.series_names(lang)
+    _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
     _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
     if scenario_active:
-        _data = charts.compare_channel_data({_b: base_channel, _s: scen_channel}, _metrics,
-                                            lang)
-        channel_chart = charts.VegaLite(lang=lang, chart=charts.channel_chart(_data, lang, series="series"))
+        _channel = charts.channel_spec(charts.compare_channel_data(
+            {_b: base_channel, _s: scen_channel}, _metrics, lang), lang, series="series")
+        _month = charts.roi_by_month_spec(
+            charts.with_series({_b: base_month, _s: scen_month}), lang, series="series")
     else:
-        channel_chart = charts.VegaLite(lang=lang, chart=
-            charts.channel_chart(charts.channel_data(base_channel, _metrics, lang), lang))
-    efficiency_chart = charts.VegaLite(lang=lang, chart=charts.efficiency_chart(scen_channel, lang))
-    return channel_chart, efficiency_chart
-
-
-@app.cell
-def _(base_month, lang, scen_month, scenario_active):
-    _b, _s = view.series_names(lang)
-    if scenario_active:
-        month_chart = charts.VegaLite(lang=lang, chart=charts.roi_by_month_chart(
-            charts.with_series({_b: base_month, _s: scen_month}), lang, series="series"))
-    else:
-        month_chart = charts.VegaLite(lang=lang, chart=charts.roi_by_month_chart(base_month, lang))
-    return (month_chart,)
-
-
-@app.cell
-def _(channel_chart, efficiency_chart, funnel_chart, lang, month_chart):
+        _channel = charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang)
+        _month = charts.roi_by_month_spec(base_month, lang)
     mo.vstack([
-        mo.md(f"## {view.text('funnel', lang)}"), funnel_chart,
-        mo.md(f"## {view.text('channels', lang)}"), channel_chart,
-        mo.md(f"### {view.text('efficiency', lang)}"), efficiency_chart,
-        mo.md(f"## {view.text('roi_month', lang)}"), month_chart,
+        mo.md(f"## {view.text('funnel', lang)}"),
+        charts.VegaLite(spec=charts.funnel_spec(charts.funnel_data(_rows, lang), lang)),
+        mo.md(f"## {view.text('channels', lang)}"), charts.VegaLite(spec=_channel),
+        mo.md(f"### {view.text('efficiency', lang)}"),
+        charts.VegaLite(spec=charts.efficiency_spec(scen_channel, lang)),
+        mo.md(f"## {view.text('roi_month', lang)}"), charts.VegaLite(spec=_month),
     ])
-    return
-
-
-@app.cell
-def _(facts, kpi_options, lang, levers):
-    try:
-        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-    tornado_chart = charts.VegaLite(lang=lang, chart=charts.tornado_chart(
-        charts.tornado_data(sensitivity, _labels, lang=lang), lang))
-    return sensitivity, tornado_chart
+    return (scen_channel,)
 
 
 @app.cell
 def _(dataset, facts, kpi_options, lang, levers, scen_total):
     try:
+        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
         break_even = sc.break_even(facts, levers, totals=scen_total, **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    break_even_table = mo.ui.table(view.break_even_view(break_even, lang, dataset.currency),
-                                   selection=None, pagination=False,
-                                   show_download=ALLOW_DOWNLOAD, show_column_summaries=False)
-    return break_even, break_even_table
-
-
-@app.cell
-def _(break_even_table, lang, tornado_chart):
+    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
     mo.vstack([
-        mo.md(f"## {view.text('tornado', lang)}"), tornado_chart,
-        mo.md(f"## {view.text('break_even', lang)}"), break_even_table,
+        mo.md(f"## {view.text('tornado', lang)}"),
+        charts.VegaLite(spec=charts.tornado_spec(
+            charts.tornado_data(sensitivity, _labels, lang=lang), lang)),
+        mo.md(f"## {view.text('break_even', lang)}"),
+        mo.ui.table(view.break_even_view(break_even, lang, dataset.currency), selection=None,
+                    pagination=False, show_download=ALLOW_DOWNLOAD,
+                    show_column_summaries=False),
     ])
-    return
+    return break_even, sensitivity
 
 
 @app.cell
 def _(dataset, lang, scen_channel):
-    kpi_table = mo.ui.table(view.kpi_view(scen_channel, "channel", lang=lang,
-                                          currency=dataset.currency),
-                            selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
-                            show_column_summaries=False)
-    return (kpi_table,)
-
-
-@app.cell
-def _(kpi_table, lang):
-    mo.vstack([mo.md(f"## {view.text('kpi_table', lang)}"), kpi_table])
+    mo.vstack([mo.md(f"## {view.text('kpi_table', lang)}"), mo.ui.table(
+        view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency),
+        selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
+        show_column_summaries=False)])
     return
 
 
 @app.cell
-def _(lang, levers):
-    save_scenario = mo.download(data=sc.to_json(levers).encode("utf-8"),
-                                filename="scenario.json", mimetype="application/json",
-                                label=view.text("save", lang))
+def _(lang, levers_now):
+    save_scenario = mo.download(
+        data=lambda: sc.to_json(levers_now["levers"]).encode("utf-8"),
+        filename="scenario.json", mimetype="application/json", label=view.text("save", lang))
     return (save_scenario,)
 
 

@@ -7,6 +7,9 @@ Labels follow the language setting (``roi_core.formatting``).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 
@@ -16,6 +19,11 @@ __all__ = [
     "FUNNEL_STAGES",
     "funnel_data",
     "funnel_chart",
+    "funnel_spec",
+    "channel_spec",
+    "efficiency_spec",
+    "roi_by_month_spec",
+    "tornado_spec",
     "channel_data",
     "channel_chart",
     "efficiency_chart",
@@ -63,7 +71,21 @@ def funnel_data(totals: dict[str, pd.Series] | pd.Series, lang: str = "fr") -> p
 
 def funnel_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
     """Horizontal funnel bars, one colour per series (baseline / scenario side by side)."""
-    stages = list(dict.fromkeys(data.sort_values("order")["stage"]))
+    return _funnel_layout(data, lang, _first_seen(data, "order", "stage"))
+
+
+def funnel_spec(data: pd.DataFrame, lang: str = "fr") -> dict:
+    """``vega_spec(funnel_chart(data, lang), lang)``, the layout built once per stages."""
+    stages = _first_seen(data, "order", "stage")
+    return _templated(("funnel", lang, tuple(stages)),
+                      lambda d: _funnel_layout(d, lang, stages), [data], lang)
+
+
+def _first_seen(data: pd.DataFrame, order: str, column: str) -> list:
+    return list(dict.fromkeys(data.sort_values(order)[column]))
+
+
+def _funnel_layout(data: pd.DataFrame, lang: str, stages: list) -> alt.LayerChart:
     base = alt.Chart(data).encode(
         y=alt.Y("stage:N", sort=stages, title=None),
         yOffset=alt.YOffset("series:N"),
@@ -97,6 +119,16 @@ def channel_data(kpis: pd.DataFrame, metrics: list[str], lang: str = "fr",
 
 def channel_chart(data: pd.DataFrame, lang: str = "fr", series: str | None = None) -> alt.Chart:
     """Small multiples: one bar panel per KPI, groups on the y axis (independent scales)."""
+    return _channel_layout(data, lang, series)
+
+
+def channel_spec(data: pd.DataFrame, lang: str = "fr", series: str | None = None) -> dict:
+    """``vega_spec(channel_chart(data, lang, series), lang)``, the layout built once."""
+    return _templated(("channel", lang, series),
+                      lambda d: _channel_layout(d, lang, series), [data], lang)
+
+
+def _channel_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.FacetChart:
     enc = dict(
         y=alt.Y("group:N", title=None),
         x=alt.X("value:Q", title=None),
@@ -122,8 +154,21 @@ def efficiency_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") 
     "Cheap leads, poor clients" sits bottom-left; the rule y = x is not drawn because the
     two are per different units — the tooltip gives ROI and CAC.
     """
+    return _efficiency_layout(_efficiency_frame(kpis, by), lang, by)
+
+
+def efficiency_spec(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> dict:
+    """``vega_spec(efficiency_chart(kpis, lang, by), lang)``, the layout built once."""
+    return _templated(("efficiency", lang, by), lambda d: _efficiency_layout(d, lang, by),
+                      [_efficiency_frame(kpis, by)], lang)
+
+
+def _efficiency_frame(kpis: pd.DataFrame, by: str) -> pd.DataFrame:
     cols = [by, "cost_per_opportunity", "margin_per_client", "cost", "roi", "cac"]
-    data = kpis[cols].dropna(subset=["cost_per_opportunity", "margin_per_client"])
+    return kpis[cols].dropna(subset=["cost_per_opportunity", "margin_per_client"])
+
+
+def _efficiency_layout(data: pd.DataFrame, lang: str, by: str) -> alt.LayerChart:
     base = alt.Chart(data).encode(
         x=alt.X("cost_per_opportunity:Q", title=label("cost_per_opportunity", lang)),
         y=alt.Y("margin_per_client:Q", title=label("margin_per_client", lang)),
@@ -147,7 +192,16 @@ def efficiency_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") 
 def roi_by_month_chart(kpis: pd.DataFrame, lang: str = "fr",
                        series: str | None = None) -> alt.Chart:
     """ROI per month as bars (a line per series when comparing), 0 % as a rule."""
-    data = kpis.dropna(subset=["month"])
+    return _month_layout(kpis.dropna(subset=["month"]), lang, series)
+
+
+def roi_by_month_spec(kpis: pd.DataFrame, lang: str = "fr", series: str | None = None) -> dict:
+    """``vega_spec(roi_by_month_chart(kpis, lang, series), lang)``, the layout built once."""
+    return _templated(("month", lang, series), lambda d: _month_layout(d, lang, series),
+                      [kpis.dropna(subset=["month"])], lang)
+
+
+def _month_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.LayerChart:
     enc = dict(
         x=alt.X("month:O", title=label("month", lang)),
         y=alt.Y("roi:Q", title=label("roi", lang), axis=alt.Axis(format="%")),
@@ -215,7 +269,17 @@ def tornado_data(sensitivity: pd.DataFrame, labels: dict[str, str], top: int = 1
 
 def tornado_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
     """Tornado: ROI change (points) for each lever moved down and up, biggest swing on top."""
-    order = list(dict.fromkeys(data.sort_values("rank")["lever"]))
+    return _tornado_layout(data, lang, _first_seen(data, "rank", "lever"))
+
+
+def tornado_spec(data: pd.DataFrame, lang: str = "fr") -> dict:
+    """``vega_spec(tornado_chart(data, lang), lang)``, the layout built once per lever order."""
+    order = _first_seen(data, "rank", "lever")
+    return _templated(("tornado", lang, tuple(order)),
+                      lambda d: _tornado_layout(d, lang, order), [data], lang)
+
+
+def _tornado_layout(data: pd.DataFrame, lang: str, order: list) -> alt.LayerChart:
     title = {"fr": "Variation du ROI", "en": "ROI change"}.get(lang, "ROI change")
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("lever:N", sort=order, title=None),
@@ -244,20 +308,62 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _name_data(chart: object, datasets: dict[str, list]) -> None:
+def _name_data(chart: object, datasets: dict[str, list],
+               frames: dict[str, pd.DataFrame] | None = None) -> None:
     data = getattr(chart, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):
         name = f"data-{len(datasets)}"
         datasets[name] = _records(data)
+        if frames is not None:
+            frames[name] = data
         chart.data = alt.NamedData(name=name)  # type: ignore[attr-defined]
     for attr in ("layer", "hconcat", "vconcat", "concat"):
         parts = getattr(chart, attr, alt.Undefined)
         if parts is not alt.Undefined and parts is not None:
             for part in parts:
-                _name_data(part, datasets)
+                _name_data(part, datasets, frames)
     spec = getattr(chart, "spec", alt.Undefined)
     if spec is not alt.Undefined and spec is not None:
-        _name_data(spec, datasets)
+        _name_data(spec, datasets, frames)
+
+
+# key -> (spec without datasets as JSON, [(dataset name, input index or None)], constants)
+_TEMPLATES: dict[tuple, tuple[str, list[tuple[str, int | None]], dict[str, list]]] = {}
+
+
+def _templated(key: tuple, layout: Callable[..., alt.TopLevelMixin],
+               frames: list[pd.DataFrame], lang: str | None) -> dict:
+    """``vega_spec(layout(*frames), lang)``: the layout (altair building and ``to_dict``, the
+    slow part) is made once per ``key``, later calls only swap in the rows of ``frames``.
+
+    ``key`` must name everything the layout depends on besides the rows of ``frames``.
+    """
+    key = (*key, lang, tuple(tuple(map(str, f.columns)) for f in frames))
+    entry = _TEMPLATES.get(key)
+    if entry is None:
+        chart = layout(*frames)
+        datasets: dict[str, list] = {}
+        found: dict[str, pd.DataFrame] = {}
+        _name_data(chart, datasets, found)
+        spec = chart.to_dict(validate=False)
+        constants = dict(spec.pop("datasets", {}))
+        slots: list[tuple[str, int | None]] = []
+        for name, frame in found.items():
+            index = next((i for i, f in enumerate(frames) if f is frame), None)
+            slots.append((name, index))
+            if index is None:  # built inside the layout: the same rows every time
+                constants[name] = datasets[name]
+        if lang:
+            spec.setdefault("config", {})["locale"] = {"number": number_locale(lang)}
+        entry = (json.dumps(spec), slots, constants)
+        if len(_TEMPLATES) > 256:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = entry
+    text, slots, constants = entry
+    spec = json.loads(text)
+    spec["datasets"] = {**constants, **{name: _records(frames[index]) for name, index in slots
+                                        if index is not None}}
+    return spec
 
 
 def number_locale(lang: str = "fr", currency: str = "EUR") -> dict:
@@ -299,14 +405,14 @@ def vega_spec(chart: alt.TopLevelMixin, lang: str | None = None) -> dict:
 
 
 class VegaLite:
-    """A chart for marimo to show, serialised once (``_mime_``) from ``vega_spec``."""
+    """A chart for marimo to show, serialised once (``_mime_``) from ``vega_spec``, or from
+    a ready spec (``spec=``, e.g. ``funnel_spec``)."""
 
-    def __init__(self, chart: alt.TopLevelMixin, lang: str | None = None) -> None:
-        self.spec = vega_spec(chart, lang)
+    def __init__(self, chart: alt.TopLevelMixin | None = None, lang: str | None = None, *,
+                 spec: dict | None = None) -> None:
+        self.spec = spec if spec is not None else vega_spec(chart, lang)
 
     def _mime_(self) -> tuple[str, str]:
-        import json
-
         return "application/vnd.vegalite.v6+json", json.dumps(self.spec, default=str)
 def roi_by_channel_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
     """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels.

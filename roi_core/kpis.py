@@ -143,14 +143,6 @@ def break_even_win_rate(cost: float, gain_per_client: float, opportunities: floa
     return ratio(ratio(cost, gain_per_client), opportunities)
 
 
-def _safe_divide(num: pd.Series, den: pd.Series) -> pd.Series:
-    n, d = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = n / np.where(d != 0, d, np.nan)
-    out[~np.isfinite(out)] = np.nan
-    return pd.Series(out, index=num.index)
-
-
 def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
                  include_indirect: bool = True, basis: str = "margin",
                  cycles: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -174,68 +166,133 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
     keys = _keys(by)
-    frame = facts.copy()
-    numeric = [c for c in COST_PARTS + VOLUMES if c in frame]
-    frame[numeric] = frame[numeric].astype(float)
-    frame["cost_direct"] = frame[COST_PARTS[:2]].sum(axis=1, min_count=1)
-    frame["cost_indirect"] = frame[COST_PARTS[2:]].sum(axis=1, min_count=1)
-    if include_indirect:
-        frame["cost"] = frame[["cost_direct", "cost_indirect"]].sum(axis=1, min_count=1)
-    else:
-        frame["cost"] = frame["cost_direct"]
+    # Plain numpy throughout (no pandas per-call overhead: the app runs this on every slider
+    # move); the same sums, NaN rules and group order as a pandas groupby(dropna=False).
+    matrix = facts[COST_PARTS + VOLUMES].to_numpy(dtype=float, na_value=np.nan)
+    arrays = {c: matrix[:, i] for i, c in enumerate(COST_PARTS + VOLUMES)}
+    arrays["cost_direct"] = _sum_min_count(arrays[COST_PARTS[0]], arrays[COST_PARTS[1]])
+    arrays["cost_indirect"] = _sum_min_count(arrays[COST_PARTS[2]], arrays[COST_PARTS[3]])
+    arrays["cost"] = (_sum_min_count(arrays["cost_direct"], arrays["cost_indirect"])
+                      if include_indirect else arrays["cost_direct"])
     gain = basis
     pairs = dict(RATIOS)
     pairs["roi"] = (gain, "cost")
     pairs["break_even_cost"] = (gain, "cost")
-    # Plain numpy for the masks: the same NaN rules, without pandas' per-call overhead.
-    arrays = {c: frame[c].to_numpy(dtype=float) for c in SUMS}
-    present = {c: ~np.isnan(a) for c, a in arrays.items()}
-    masked: dict[str, np.ndarray | pd.Series] = {}
+    present = {c: ~np.isnan(arrays[c]) for c in SUMS}
+    columns: dict[str, np.ndarray] = {c: arrays[c] for c in SUMS}
     for name, (num, den) in pairs.items():
         both = present[num] & present[den]
-        masked[f"{name}__num"] = np.where(both, arrays[num], np.nan)
-        masked[f"{name}__den"] = np.where(both, arrays[den], np.nan)
+        columns[f"{name}__num"] = np.where(both, arrays[num], np.nan)
+        columns[f"{name}__den"] = np.where(both, arrays[den], np.nan)
     # Targets belong to a campaign, not a month: they pair with the campaign's contacts of
     # every month, not only those of the row that holds them.
-    by_campaign = frame.groupby("campaign_id", dropna=False)
-    has_targets = by_campaign["targets"].transform("count") > 0
-    has_contacts = by_campaign["contacts"].transform("count") > 0
-    masked["contact_rate__num"] = frame["contacts"].where(has_targets)
-    masked["contact_rate__den"] = frame["targets"].where(has_contacts)
+    campaign = pd.factorize(facts["campaign_id"], use_na_sentinel=False)[0]
+    has_targets = np.bincount(campaign, weights=present["targets"])[campaign] > 0
+    has_contacts = np.bincount(campaign, weights=present["contacts"])[campaign] > 0
+    columns["contact_rate__num"] = np.where(has_targets, arrays["contacts"], np.nan)
+    columns["contact_rate__den"] = np.where(has_contacts, arrays["targets"], np.nan)
     # Break-even needs cost, gain and clients on the same rows, and opportunities beside.
     be = present["cost"] & present[gain] & present["clients"]
-    masked["be__cost"] = np.where(be, arrays["cost"], np.nan)
-    masked["be__gain"] = np.where(be, arrays[gain], np.nan)
-    masked["be__clients"] = np.where(be, arrays["clients"], np.nan)
+    columns["be__cost"] = np.where(be, arrays["cost"], np.nan)
+    columns["be__gain"] = np.where(be, arrays[gain], np.nan)
+    columns["be__clients"] = np.where(be, arrays["clients"], np.nan)
     bew = be & present["opportunities"]
     for col in ("cost", gain, "clients", "opportunities"):
-        masked[f"bew__{col}"] = np.where(bew, arrays[col], np.nan)
-    values = pd.concat([frame[SUMS], pd.DataFrame(masked, index=frame.index)], axis=1)
-    if keys:
-        grouped = values.groupby([frame[k] for k in keys], dropna=False, sort=True)
-        sums = grouped.sum(min_count=1)
-        sums["campaigns"] = frame["campaign_id"].groupby(
-            [frame[k] for k in keys], dropna=False, sort=True).nunique()
-        sums = sums.reset_index()
-    else:
-        sums = values.sum(min_count=1).to_frame().T
-        sums["campaigns"] = frame["campaign_id"].nunique()
-        sums.insert(0, "total", "total")
-    out = sums[([] if keys else ["total"]) + keys + ["campaigns"] + SUMS].copy()
-    for name in pairs:
-        out[name] = _safe_divide(sums[f"{name}__num"], sums[f"{name}__den"])
-    out["roi"] = out["roi"] - 1.0
-    out["break_even_cost"] = sums["break_even_cost__num"]
-    out["net_margin_per_client"] = out["margin_per_client"] - out["cac"]
-    per_client = _safe_divide(sums["be__gain"], sums["be__clients"])
-    out["break_even_clients"] = _safe_divide(sums["be__cost"], per_client)
-    bew_per_client = _safe_divide(sums[f"bew__{gain}"], sums["bew__clients"])
-    out["break_even_win_rate"] = _safe_divide(
-        _safe_divide(sums["bew__cost"], bew_per_client), sums["bew__opportunities"])
+        columns[f"bew__{col}"] = np.where(bew, arrays[col], np.nan)
+    group, firsts = _group_codes(facts, keys)
+    sums = _group_sums(columns, group, len(firsts))
+    ratios = {name: _divide(sums[f"{name}__num"], sums[f"{name}__den"]) for name in pairs}
+    ratios["roi"] = ratios["roi"] - 1.0
+    ratios["break_even_cost"] = sums["break_even_cost__num"]
+    ratios["net_margin_per_client"] = ratios["margin_per_client"] - ratios["cac"]
+    per_client = _divide(sums["be__gain"], sums["be__clients"])
+    ratios["break_even_clients"] = _divide(sums["be__cost"], per_client)
+    bew_per_client = _divide(sums[f"bew__{gain}"], sums["bew__clients"])
+    ratios["break_even_win_rate"] = _divide(_divide(sums["bew__cost"], bew_per_client),
+                                            sums["bew__opportunities"])
+    lead = {k: _key_values(facts[k], firsts) for k in keys} if keys else {"total": ["total"]}
+    out = pd.DataFrame({**lead,
+                        "campaigns": _count_distinct(group, len(firsts), facts["campaign_id"]),
+                        **{c: sums[c] for c in SUMS}, **ratios})
     out = _add_cycles(out, keys, cycles)
     out = _decorate(out, keys, facts)
     lead = ([] if keys else ["total"]) + _shown_keys(keys)
     return out[lead + KPI_COLUMNS].reset_index(drop=True)
+
+
+def _sum_min_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a + b with a blank as 0, blank when both are (pandas ``sum(min_count=1)``)."""
+    return np.where(np.isnan(a) & np.isnan(b), np.nan,
+                    np.where(np.isnan(a), 0.0, a) + np.where(np.isnan(b), 0.0, b))
+
+
+def _divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = num / np.where(den != 0, den, np.nan)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _group_codes(facts: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's group number, groups sorted by their keys (a blank key last), and the first
+    row of each group."""
+    if not keys:
+        return np.zeros(len(facts), dtype=np.intp), np.zeros(1, dtype=np.intp)
+    combined = np.zeros(len(facts), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(facts[key], sort=True)
+        codes = np.where(codes < 0, len(uniques), codes)
+        combined = combined * (len(uniques) + 1) + codes
+    _, firsts, group = np.unique(combined, return_index=True, return_inverse=True)
+    return group.reshape(-1), firsts
+
+
+def _group_sums(columns: dict[str, np.ndarray], group: np.ndarray,
+                groups: int) -> dict[str, np.ndarray]:
+    """Σ per group of each column, blanks skipped, blank when the group has none: pandas'
+    ``sum(min_count=1)`` to the last bit (pairwise for one group, else compensated sums in
+    row order, one step per row rank for all groups at once)."""
+    names = list(columns)
+    values = np.column_stack([columns[c] for c in names])
+    blank = np.isnan(values)
+    if groups == 1:
+        counts = (~blank).sum(axis=0)[None, :]
+        sums = np.ascontiguousarray(np.where(blank, 0.0, values).T).sum(axis=1)[None, :]
+    else:
+        counts = np.zeros((groups, len(names)), dtype=np.int64)
+        np.add.at(counts, group, ~blank)
+        order = np.argsort(group, kind="stable")
+        in_group = group[order]
+        rank = np.arange(len(group)) - np.searchsorted(in_group, in_group)
+        by_rank = np.argsort(rank, kind="stable")
+        bounds = np.searchsorted(rank[by_rank], np.arange(rank.max(initial=-1) + 2))
+        sums = np.zeros((groups, len(names)))
+        comp = np.zeros((groups, len(names)))
+        for step in range(len(bounds) - 1):
+            rows = order[by_rank[bounds[step]:bounds[step + 1]]]
+            g, v = group[rows], values[rows]
+            kept = ~blank[rows]
+            y = v - comp[g]
+            t = sums[g] + y
+            c = t - sums[g] - y
+            c[np.isnan(c)] = 0.0
+            comp[g] = np.where(kept, c, comp[g])
+            sums[g] = np.where(kept, t, sums[g])
+    sums[counts == 0] = np.nan
+    return {name: sums[:, i] for i, name in enumerate(names)}
+
+
+def _count_distinct(group: np.ndarray, groups: int, values: pd.Series) -> np.ndarray:
+    """Distinct non-blank values per group (pandas ``nunique``)."""
+    codes = pd.factorize(values)[0]
+    kept = codes >= 0
+    pairs = np.unique(group[kept].astype(np.int64) * (codes.max(initial=0) + 1) + codes[kept])
+    return np.bincount(pairs // (codes.max(initial=0) + 1), minlength=groups).astype(np.int64)
+
+
+def _key_values(column: pd.Series, firsts: np.ndarray) -> pd.Index:
+    """The key of each group, as a pandas groupby shows it."""
+    return pd.Index(column.take(firsts).to_numpy(), dtype=None)
 
 
 def _keys(by: str | Sequence[str]) -> list[str]:

@@ -238,3 +238,28 @@ def test_gallery_lists_the_app(browser, marimo_server) -> None:
     page.goto(server.url)
     page.get_by_text(re.compile("roi.explorer", re.IGNORECASE)).first.wait_for()
     context.close()
+
+
+def test_saved_scenario_holds_the_levers_of_the_moment(browser, marimo_server,
+                                                      tmp_path: Path) -> None:
+    from roi_core.scenario import from_json
+
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = open_app(context, server.url + "/?win_rate=1.2")
+    demo = SAMPLE / "demo_company.xlsx"
+    wait_card(page, "ROI", expected_card(demo, "roi", Levers(win_rate=1.2)))
+    page.get_by_text("Volume et conversion").first.click()
+    win_rate = page.locator("[role=slider]:visible").nth(3)
+    win_rate.focus()
+    win_rate.press("ArrowRight")  # 1.25: the download is built on the click, from the sliders
+    wait_card(page, "ROI", expected_card(demo, "roi", Levers(win_rate=1.25)))
+    link = page.locator("marimo-download[data-filename='\"scenario.json\"']").first
+    with page.expect_download() as download_info:
+        link.locator("a, button").first.click()
+    saved = tmp_path / "scenario.json"
+    download_info.value.save_as(saved)
+    levers = from_json(saved.read_bytes(), saved.name)
+    assert levers.win_rate == pytest.approx(1.25)
+    assert_no_error(page)
+    context.close()

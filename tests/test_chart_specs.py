@@ -1,0 +1,80 @@
+"""The fast chart specs (layout built once, rows swapped in) equal the altair path exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import SAMPLE
+
+from roi_core import charts
+from roi_core import scenario as sc
+from roi_core.io import load_workbook
+from roi_core.kpis import compute_kpis
+
+METRICS = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
+
+
+@pytest.fixture(scope="module")
+def tables():
+    facts = sc.base_table(load_workbook(SAMPLE / "demo_company.xlsx"))
+    out = []
+    for levers in (sc.Levers(), sc.Levers(win_rate=1.3), sc.Levers(contacts=0.4, hourly_rate=1.7)):
+        moved = sc.apply_levers(facts, levers)
+        out.append({by: compute_kpis(moved, by) for by in ("total", "channel", "month")}
+                   | {"sensitivity": sc.sensitivity(facts, levers)})
+    return out
+
+
+def _same(fast: dict, chart, lang: str) -> None:
+    slow = charts.vega_spec(chart, lang)
+    assert fast == slow
+    assert json.loads(json.dumps(fast)) == json.loads(json.dumps(slow))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_fast_specs_equal_the_altair_path_for_every_move(tables, lang):
+    base = tables[0]
+    for t in tables:  # the first call builds the layout, the next ones reuse it
+        rows = {"Référence": base["total"].iloc[0], "Scénario": t["total"].iloc[0]}
+        funnel = charts.funnel_data(rows, lang)
+        _same(charts.funnel_spec(funnel, lang), charts.funnel_chart(funnel, lang), lang)
+        single = charts.funnel_data(t["total"].iloc[0], lang)
+        _same(charts.funnel_spec(single, lang), charts.funnel_chart(single, lang), lang)
+        plain = charts.channel_data(t["channel"], METRICS, lang)
+        _same(charts.channel_spec(plain, lang), charts.channel_chart(plain, lang), lang)
+        both = charts.compare_channel_data({"a": base["channel"], "b": t["channel"]}, METRICS,
+                                           lang)
+        _same(charts.channel_spec(both, lang, series="series"),
+              charts.channel_chart(both, lang, series="series"), lang)
+        _same(charts.efficiency_spec(t["channel"], lang),
+              charts.efficiency_chart(t["channel"], lang), lang)
+        _same(charts.roi_by_month_spec(t["month"], lang),
+              charts.roi_by_month_chart(t["month"], lang), lang)
+        months = charts.with_series({"a": base["month"], "b": t["month"]})
+        _same(charts.roi_by_month_spec(months, lang, series="series"),
+              charts.roi_by_month_chart(months, lang, series="series"), lang)
+        labels = {k: sc.lever_label(k, lang) for k in t["sensitivity"]["lever"]}
+        tornado = charts.tornado_data(t["sensitivity"], labels, lang=lang)
+        _same(charts.tornado_spec(tornado, lang), charts.tornado_chart(tornado, lang), lang)
+
+
+def test_a_fast_spec_carries_the_new_rows_not_the_first_ones():
+    first = pd.DataFrame({"channel": ["a", "b"], "cost_per_opportunity": [10.0, 20.0],
+                          "margin_per_client": [5.0, float("nan")], "cost": [1.0, 2.0],
+                          "roi": [0.5, 0.1], "cac": [3.0, 4.0]})
+    second = first.assign(cost_per_opportunity=[99.0, 20.0], margin_per_client=[7.0, 8.0])
+    charts.efficiency_spec(first, "en")
+    spec = charts.efficiency_spec(second, "en")
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [(r["channel"], r["cost_per_opportunity"]) for r in rows] == [("a", 99.0), ("b", 20.0)]
+    spec["config"]["locale"] = None  # a caller changing its copy leaves the layout intact
+    assert charts.efficiency_spec(second, "en")["config"]["locale"]["number"]["decimal"] == "."
+
+
+def test_vegalite_takes_a_ready_spec():
+    spec = {"mark": "bar", "data": {"values": [{"x": None}]}}
+    mime, text = charts.VegaLite(spec=spec)._mime_()
+    assert mime == "application/vnd.vegalite.v6+json"
+    assert json.loads(text) == spec
