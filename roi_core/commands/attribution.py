@@ -6,20 +6,10 @@ import argparse
 import sys
 
 from roi_core.attribution import RULES, attribution_table
+from roi_core.commands import positive_days
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
 from roi_core.output import FORMATS, render
-
-
-def _half_life(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"the half-life must be a positive number of days, "
-                                         f"not {text!r}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workbook", help="an .xlsx workbook, a CSV file, or a folder of CSV files")
     p.add_argument("--model", default="all", choices=[*RULES, "all"],
                    help="the attribution rule (default: all, side by side)")
-    p.add_argument("--half-life-days", type=_half_life, default=7.0,
+    p.add_argument("--half-life-days", type=positive_days("the half-life"), default=7.0,
                    help="half-life of the time_decay rule, in days (default: 7)")
     p.add_argument("--markov-order", type=int, default=1, choices=[1, 2, 3, 4],
                    help="order of the Markov chain: each state is the last N channels "

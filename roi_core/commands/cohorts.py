@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 
 from roi_core.cohorts import cohort_summary, latest_date
+from roi_core.commands import positive_days
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
 from roi_core.output import FORMATS, render
@@ -18,17 +19,6 @@ def _date(text: str) -> pd.Timestamp:
         return pd.Timestamp(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-
-
-def _days(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"the window must be a positive number of days, "
-                                         f"not {text!r}")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", type=_date, default=None,
                    help="the measurement date (default: the day of the latest date in the "
                    "workbook)")
-    p.add_argument("--window-days", type=_days, default=180.0,
+    p.add_argument("--window-days", type=positive_days("the window"), default=180.0,
                    help="measurement window after each launch, in days (default: 180)")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
