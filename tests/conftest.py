@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from workbooks import write_xlsx  # noqa: F401 - shared with the tests that import it from here
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -112,20 +113,6 @@ def marimo_server():
 
 
 # --- workbooks written by the tests (added for the data-quality audit and the importers) ----
-
-
-def write_xlsx(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """Write an .xlsx workbook: one tab per key, its first row the header."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return Path(path)
 
 
 def clean_company() -> dict[str, list[list[object]]]:
