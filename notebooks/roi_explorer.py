@@ -19,6 +19,7 @@ with app.setup:
     from roi_core.formatting import LANGS, label
     from roi_core.io import load_bytes, load_workbook
     from roi_core.kpis import compute_kpis
+    from roi_core.live import LiveChart, LiveHtml
 
     # Deployment settings (environment, read once per session).
     PROJECT_DIR = Path(roi_core.__file__).resolve().parents[1]
@@ -209,25 +210,6 @@ def _():
 
 
 @app.cell
-def _(lever_cost, lever_funnel, lever_items, lever_volume, levers_now):
-    levers = sc.Levers(
-        **{k: float(v) for k, v in lever_funnel.value.items()},
-        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
-        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
-        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
-    levers_now["levers"] = levers
-    # Keep the URL in step with the sliders (no cell reads the URL again: no loop).
-    _params = mo.query_params()
-    _wanted = sc.to_query(levers)
-    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
-        del _params[_key]
-    for _key, _value in _wanted.items():
-        if _params.get(_key) != _value:
-            _params[_key] = _value
-    return (levers,)
-
-
-@app.cell
 def _(lang, set_lever_rev):
     def _reset(_value):
         _params = mo.query_params()
@@ -354,8 +336,17 @@ def _(basis, facts, indirect, lang):
 
 
 @app.cell
-def _(facts, kpi_options, lang, levers):
-    # The scenario: the same fact rows with the levers moved, through the same KPI engine.
+def _(base_total, dataset, facts, kpi_options, lang, lever_cost, lever_funnel, lever_items,
+      lever_volume, levers_now):
+    # A slider move runs this cell first: the levers, the scenario's totals through the same
+    # KPI engine, and the cards. The cells of a move are kept few (each one is a handful of
+    # messages to the browser).
+    levers = sc.Levers(
+        **{k: float(v) for k, v in lever_funnel.value.items()},
+        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
+        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
+        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
+    levers_now["levers"] = levers
     try:
         scenario_facts = sc.apply_levers(facts, levers)
         scen_total = compute_kpis(scenario_facts, "total", **kpi_options).iloc[0]
@@ -364,13 +355,6 @@ def _(facts, kpi_options, lang, levers):
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
     scenario_active = not levers.is_baseline()
-    return scen_total, scenario_active, scenario_facts
-
-
-@app.cell
-def _(base_total, dataset, lang, scen_total, scenario_active):
-    # The cards first: this cell runs right after the scenario's totals. The cells of a
-    # slider move are kept few (each one is a handful of messages to the browser).
     _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
                             currency=dataset.currency)
     mo.vstack([mo.md(f"## {view.text('headline', lang)}"), mo.hstack(
@@ -378,16 +362,41 @@ def _(base_total, dataset, lang, scen_total, scenario_active):
                  direction=c["direction"], target_direction=c["target_direction"],
                  bordered=True) for c in _cards],
         wrap=True, gap=0.5, justify="start")])
+    return levers, scen_total, scenario_active, scenario_facts
+
+
+@app.cell
+def _():
+    # The charts and tables are made once per session and updated in place (roi_core.live):
+    # a slider move sends new rows, not new outputs for the browser to rebuild.
+    live = {name: LiveChart() for name in ("funnel", "channels", "efficiency", "month",
+                                           "tornado")}
+    live.update({name: LiveHtml() for name in ("break_even", "kpi_table")})
+    return (live,)
+
+
+@app.cell
+def _(lang, live):
+    mo.vstack([
+        mo.md(f"## {view.text('funnel', lang)}"), mo.ui.anywidget(live["funnel"]),
+        mo.md(f"## {view.text('channels', lang)}"), mo.ui.anywidget(live["channels"]),
+        mo.md(f"### {view.text('efficiency', lang)}"), mo.ui.anywidget(live["efficiency"]),
+        mo.md(f"## {view.text('roi_month', lang)}"), mo.ui.anywidget(live["month"]),
+        mo.md(f"## {view.text('tornado', lang)}"), mo.ui.anywidget(live["tornado"]),
+        mo.md(f"## {view.text('break_even', lang)}"), mo.ui.anywidget(live["break_even"]),
+        mo.md(f"## {view.text('kpi_table', lang)}"), mo.ui.anywidget(live["kpi_table"]),
+    ])
     return
 
 
 @app.cell
-def _(base_channel, base_month, base_total, kpi_options, lang, scen_total, scenario_active,
-      scenario_facts):
-    # The charts of the scenario (specs built from cached layouts: charts.*_spec).
+def _(base_channel, base_month, base_total, facts, kpi_options, lang, levers, live,
+      scen_total, scenario_active, scenario_facts):
+    # The charts of the scenario, redrawn in place (specs from cached layouts: charts.*_spec).
     try:
         scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
         scen_month = compute_kpis(scenario_facts, "month", **kpi_options)
+        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
     _b, _s = view.series_names(lang)
@@ -401,44 +410,28 @@ def _(base_channel, base_month, base_total, kpi_options, lang, scen_total, scena
     else:
         _channel = charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang)
         _month = charts.roi_by_month_spec(base_month, lang)
-    mo.vstack([
-        mo.md(f"## {view.text('funnel', lang)}"),
-        charts.VegaLite(spec=charts.funnel_spec(charts.funnel_data(_rows, lang), lang)),
-        mo.md(f"## {view.text('channels', lang)}"), charts.VegaLite(spec=_channel),
-        mo.md(f"### {view.text('efficiency', lang)}"),
-        charts.VegaLite(spec=charts.efficiency_spec(scen_channel, lang)),
-        mo.md(f"## {view.text('roi_month', lang)}"), charts.VegaLite(spec=_month),
-    ])
-    return (scen_channel,)
+    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
+    live["funnel"].show(charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
+    live["channels"].show(_channel)
+    live["efficiency"].show(charts.efficiency_spec(scen_channel, lang))
+    live["month"].show(_month)
+    live["tornado"].show(charts.tornado_spec(
+        charts.tornado_data(sensitivity, _labels, lang=lang), lang))
+    return scen_channel, sensitivity
 
 
 @app.cell
-def _(dataset, facts, kpi_options, lang, levers, scen_total):
+def _(dataset, facts, kpi_options, lang, levers, live, scen_channel, scen_total):
+    # The tables are plain HTML (no download: ROI_ALLOW_DOWNLOAD offers the .xlsx export).
     try:
-        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
         break_even = sc.break_even(facts, levers, totals=scen_total, **kpi_options)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-    mo.vstack([
-        mo.md(f"## {view.text('tornado', lang)}"),
-        charts.VegaLite(spec=charts.tornado_spec(
-            charts.tornado_data(sensitivity, _labels, lang=lang), lang)),
-        mo.md(f"## {view.text('break_even', lang)}"),
-        mo.ui.table(view.break_even_view(break_even, lang, dataset.currency), selection=None,
-                    pagination=False, show_download=ALLOW_DOWNLOAD,
-                    show_column_summaries=False),
-    ])
-    return break_even, sensitivity
-
-
-@app.cell
-def _(dataset, lang, scen_channel):
-    mo.vstack([mo.md(f"## {view.text('kpi_table', lang)}"), mo.ui.table(
-        view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency),
-        selection=None, pagination=False, show_download=ALLOW_DOWNLOAD,
-        show_column_summaries=False)])
-    return
+    live["break_even"].show(view.table_html(
+        view.break_even_view(break_even, lang, dataset.currency)))
+    live["kpi_table"].show(view.table_html(
+        view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency)))
+    return (break_even,)
 
 
 @app.cell
@@ -461,6 +454,20 @@ def _(export_allowed, export_button, filters_panel, lang, lang_ui, levers_panel,
         mo.md(view.text("share", lang)), save_scenario, scenario_upload,
         export_button if export_allowed else mo.md(""),
     ], width="340px")
+    return
+
+
+@app.cell
+def _(levers):
+    # Keep the URL in step with the sliders (no cell reads the URL again: no loop). Last in
+    # a move: the browser's history update then waits for the figures, not they for it.
+    _params = mo.query_params()
+    _wanted = sc.to_query(levers)
+    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
+        del _params[_key]
+    for _key, _value in _wanted.items():
+        if _params.get(_key) != _value:
+            _params[_key] = _value
     return
 
 

@@ -6,6 +6,7 @@ formatted by ``roi_core.formatting``; nothing is computed beyond a difference fo
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -22,6 +23,7 @@ __all__ = [
     "kpi_cards",
     "kpi_view",
     "break_even_view",
+    "table_html",
     "month_labels",
     "series_names",
 ]
@@ -204,6 +206,22 @@ def break_even_view(table: pd.DataFrame, lang: str = "fr", currency: str = "EUR"
             if unit else "—",
         })
     return pd.DataFrame(rows)
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """A display table (``kpi_view``, ``break_even_view``) as an HTML table, every header and
+    cell escaped (names come from the user's workbook): ``<table class="roi-table">``.
+
+    >>> table_html(pd.DataFrame({"Canal": ["<b>A&B</b>"], "ROI": ["200,0 %"]})).split("<tbody>")[1]
+    '<tr><td>&lt;b&gt;A&amp;B&lt;/b&gt;</td><td>200,0 %</td></tr></tbody></table>'
+    """
+    def cells(tag: str, values: Sequence[object]) -> str:
+        return "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values)
+
+    body = "".join(f"<tr>{cells('td', row)}</tr>"
+                   for row in frame.itertuples(index=False, name=None))
+    return (f'<table class="roi-table"><thead><tr>{cells("th", list(frame.columns))}</tr>'
+            f"</thead><tbody>{body}</tbody></table>")
 
 
 def month_labels(facts: pd.DataFrame) -> list[str]:

@@ -192,13 +192,19 @@ def _efficiency_layout(data: pd.DataFrame, lang: str, by: str) -> alt.LayerChart
 def roi_by_month_chart(kpis: pd.DataFrame, lang: str = "fr",
                        series: str | None = None) -> alt.Chart:
     """ROI per month as bars (a line per series when comparing), 0 % as a rule."""
-    return _month_layout(kpis.dropna(subset=["month"]), lang, series)
+    return _month_layout(_month_frame(kpis, series), lang, series)
 
 
 def roi_by_month_spec(kpis: pd.DataFrame, lang: str = "fr", series: str | None = None) -> dict:
     """``vega_spec(roi_by_month_chart(kpis, lang, series), lang)``, the layout built once."""
     return _templated(("month", lang, series), lambda d: _month_layout(d, lang, series),
-                      [kpis.dropna(subset=["month"])], lang)
+                      [_month_frame(kpis, series)], lang)
+
+
+def _month_frame(kpis: pd.DataFrame, series: str | None) -> pd.DataFrame:
+    # Only the columns drawn or in the tooltip: the rows travel to the browser on each move.
+    cols = ["month", "roi", "cost", "margin"] + ([series] if series else [])
+    return kpis.dropna(subset=["month"])[cols]
 
 
 def _month_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.LayerChart:

@@ -17,14 +17,16 @@ from app_workbooks import company_sheets, write_workbook
 from conftest import NOTEBOOKS, SAMPLE
 from openpyxl import load_workbook as open_xlsx
 
+from roi_core.app_view import break_even_view
 from roi_core.formatting import kpi_value
 from roi_core.io import load_workbook
 from roi_core.kpis import compute_kpis
-from roi_core.scenario import Levers, apply_levers, base_table
+from roi_core.scenario import Levers, apply_levers, base_table, break_even
 
 pytestmark = pytest.mark.browser
 APP = NOTEBOOKS / "roi_explorer.py"
 TIMEOUT = 90_000  # ms: the machine is shared, the first render compiles a lot
+CHART = "marimo-anywidget .vega-embed svg.marks"  # roi_core.live.LiveChart draws SVG
 
 
 def expected_card(path: Path, name: str, levers: Levers | None = None) -> str:
@@ -38,7 +40,7 @@ def open_app(context, url: str):
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(url)
-    page.locator(".vega-embed canvas").nth(4).wait_for()
+    page.locator(CHART).nth(4).wait_for()
     return page
 
 
@@ -63,8 +65,13 @@ def upload(page, path: Path) -> None:
 
 
 def chart_images(page) -> list[bytes]:
-    canvases = page.locator(".vega-embed canvas")
-    return [canvases.nth(i).screenshot() for i in range(canvases.count())]
+    charts = page.locator(CHART)
+    return [charts.nth(i).screenshot() for i in range(charts.count())]
+
+
+def chart_texts(page, index: int) -> list[str]:
+    """The words and numbers drawn in a chart (SVG text marks), in order."""
+    return page.locator(CHART).nth(index).locator("text").all_text_contents()
 
 
 def assert_no_error(page) -> None:
@@ -77,7 +84,7 @@ def test_page_renders_with_charts_and_no_error(browser, marimo_server) -> None:
     server = marimo_server(APP)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = open_app(context, server.url)
-    assert page.locator(".vega-embed canvas").count() >= 5
+    assert page.locator(CHART).count() >= 5
     demo = SAMPLE / "demo_company.xlsx"
     assert card(page, "ROI") == expected_card(demo, "roi")
     assert card(page, "Coût") == expected_card(demo, "cost")
@@ -108,7 +115,13 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
         "data-caption")
     assert "vs référence" in json.loads(caption)
     page.wait_for_url(re.compile(r"win_rate=1\.2"))
-    page.wait_for_timeout(1500)  # let the charts redraw
+    # the funnel draws the baseline's and the scenario's clients side by side
+    from playwright.sync_api import expect  # the browser fixture has checked Playwright
+
+    scen_clients = expected_card(demo, "clients", Levers(win_rate=1.2))
+    expect(page.locator(CHART).first).to_contain_text(scen_clients, timeout=TIMEOUT)
+    assert {clients_before, scen_clients} <= set(chart_texts(page, 0))
+    page.wait_for_timeout(500)  # the other charts' last frames
     after = chart_images(page)
     assert sum(a != b for a, b in zip(before, after, strict=False)) >= 3
     # switching the language keeps the scenario (the sliders are rebuilt from the URL)
@@ -173,7 +186,7 @@ def test_upload_shows_its_numbers_and_a_broken_file_keeps_them(browser, marimo_s
     # the previous figures stay on screen
     assert card(page, "Coût") == expected_card(good, "cost")
     assert card(page, "ROI") == expected_card(good, "roi")
-    assert page.locator(".vega-embed canvas").count() >= 5
+    assert page.locator(CHART).count() >= 5
     assert_no_error(page)
     context.close()
 
@@ -201,6 +214,15 @@ def test_two_viewers_each_see_their_own_upload(browser, marimo_server, tmp_path:
     ctx_b.close()
 
 
+def table_rows(page, heading: str) -> list[list[str]]:
+    """The rows of the live table under a heading (roi_core.live.LiveHtml, in a shadow root)."""
+    table = page.locator("marimo-anywidget table.roi-table").nth(
+        {"break_even": 0, "kpi_table": 1}[heading])
+    table.wait_for()
+    return [[c.strip() for c in row.split("\t")]
+            for row in table.inner_text().strip().splitlines()]
+
+
 def test_served_app_shows_no_code_and_no_table_download(browser, marimo_server) -> None:
     server = marimo_server(APP)
     with urllib.request.urlopen(server.url) as response:
@@ -208,25 +230,64 @@ def test_served_app_shows_no_code_and_no_table_download(browser, marimo_server) 
     assert "apply_levers" not in html and "def _(" not in html
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = open_app(context, server.url)
-    page.locator("marimo-table").first.wait_for(state="attached")
+    rows = table_rows(page, "kpi_table")
     assert page.locator(".cm-editor").count() == 0
     assert "apply_levers" not in page.content()
-    assert page.locator("marimo-table").count() >= 2
-    assert page.locator("marimo-table .lucide-download").count() == 0
+    # the tables are plain HTML: nothing to download from them
+    assert page.locator("marimo-table").count() == 0
+    assert page.locator("marimo-anywidget table.roi-table").count() == 2
+    assert rows[0][0] == "Canal" and len(rows) == 1 + len(expected_channels())
     # nor the .xlsx export of the server's workbook (it carries the input sheets)
     assert page.get_by_role("button", name=re.compile("Exporter")).count() == 0
-    tables = page.locator("marimo-table")
-    assert {tables.nth(i).get_attribute("data-show-download")
-            for i in range(tables.count())} == {"false"}
     context.close()
 
 
-def test_deployer_can_allow_table_downloads(browser, marimo_server) -> None:
+def expected_channels() -> list[str]:
+    return sorted(load_workbook(SAMPLE / "demo_company.xlsx").campaigns["channel"].unique())
+
+
+def test_tables_follow_the_slider_and_the_deployer_can_allow_the_export(
+        browser, marimo_server) -> None:
     server = marimo_server(APP, env={"ROI_ALLOW_DOWNLOAD": "1"})
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = open_app(context, server.url)
-    page.locator("marimo-table .lucide-download").first.wait_for(state="attached")
-    assert page.locator("marimo-table .lucide-download").count() >= 2
+    page.get_by_role("button", name=re.compile("Exporter")).first.wait_for(state="attached")
+    demo = SAMPLE / "demo_company.xlsx"
+    channel = expected_channels()[0]
+
+    def expected_cac(levers: Levers | None) -> str:
+        table = base_table(load_workbook(demo))
+        if levers is not None:
+            table = apply_levers(table, levers)
+        kpis = compute_kpis(table, "channel").set_index("channel")
+        return kpi_value("cac", kpis.loc[channel, "cac"], "fr")
+
+    def cac_shown() -> str:
+        rows = table_rows(page, "kpi_table")
+        column = rows[0].index("Coût d'acquisition client")
+        return next(r[column] for r in rows[1:] if r[0] == channel)
+
+    assert cac_shown() == expected_cac(None)
+    page.get_by_text("Volume et conversion").first.click()
+    win_rate = page.locator("[role=slider]:visible").nth(3)
+    win_rate.focus()
+    win_rate.press("ArrowRight")
+    win_rate.press("ArrowRight")  # ×1.1
+    wanted = expected_cac(Levers(win_rate=1.1))
+    assert wanted != expected_cac(None)
+    from playwright.sync_api import expect  # the browser fixture has checked Playwright
+
+    row = page.locator("marimo-anywidget table.roi-table").nth(1).locator(
+        "tr", has_text=channel)
+    expect(row).to_contain_text(wanted, timeout=TIMEOUT)
+    assert cac_shown() == wanted
+    # the break-even table of the scenario, as roi_core computes and formats it
+    levers = Levers(win_rate=1.1)
+    table = base_table(load_workbook(demo))
+    expected = break_even_view(break_even(table, levers), "fr")
+    rows = table_rows(page, "break_even")
+    assert rows[0] == list(expected.columns)
+    assert rows[1:] == expected.values.tolist()
     context.close()
 
 

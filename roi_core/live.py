@@ -1,0 +1,92 @@
+"""Outputs that change in place: the meeting app's charts and tables follow a slider without
+being rebuilt.
+
+A notebook cell re-run replaces its output, and the browser then rebuilds it: a chart is
+compiled and drawn anew (Vega-Lite compilation, a new Vega view, a new canvas), a table is
+mounted anew. Tens of milliseconds each, the larger part of a slider move. These anywidgets
+are made once per session; ``show`` sends new content to the browser, which updates the
+element already on the page:
+
+- ``LiveChart``: a Vega-Lite spec whose layout (the spec but for its ``datasets``) is the
+  one on screen only has its rows swapped in the running Vega view; another is embedded
+  anew. The browser code (``live_chart.js``) is bundled with Vega-Embed, Vega-Lite and Vega
+  by vl-convert, offline, once per process: the page loads nothing from the network.
+- ``LiveHtml``: a piece of HTML (``roi_core.app_view.table_html``) replaces the last one.
+
+Each writes the revision it shows in its element's ``data-revision`` once drawn (tests and
+``benchmarks/bench_app.py`` wait on it).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+_HERE = Path(__file__).parent
+
+
+@functools.cache
+def chart_bundle() -> str:
+    """``LiveChart``'s ES module: ``live_chart.js`` with Vega-Embed, Vega-Lite and Vega inlined
+    (about 0.9 MB, built in about a second, once per process)."""
+    import vl_convert
+
+    return vl_convert.javascript_bundle((_HERE / "live_chart.js").read_text(encoding="utf-8"))
+
+
+class LiveChart(anywidget.AnyWidget):
+    """One chart on the page; ``show`` a new Vega-Lite spec to redraw it.
+
+    ``spec``: a Vega-Lite spec whose data are top-level named ``datasets`` (what
+    ``roi_core.charts.*_spec`` make); ``revision`` counts the specs shown; ``renderer``:
+    ``canvas`` or ``svg``.
+
+    >>> chart = LiveChart()
+    >>> chart.show({"mark": "bar", "datasets": {"d": [{"x": 1}]}, "data": {"name": "d"}})
+    >>> chart.revision
+    1
+    """
+
+    _esm = traitlets.Unicode("").tag(sync=True)
+    spec = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+    renderer = traitlets.Unicode("svg").tag(sync=True)
+
+    def __init__(self, spec: dict | None = None, *, renderer: str = "svg") -> None:
+        super().__init__(_esm=chart_bundle(), renderer=renderer)
+        if spec is not None:
+            self.show(spec)
+
+    def show(self, spec: dict | None) -> None:
+        """Send ``spec`` to the browser (one message: the spec and its revision)."""
+        with self.hold_sync():
+            self.spec = spec
+            self.revision = self.revision + 1
+
+
+class LiveHtml(anywidget.AnyWidget):
+    """A block of HTML on the page; ``show`` new HTML to replace it.
+
+    The HTML is trusted: build it with escaping (``roi_core.app_view.table_html``). ``css``
+    styles it (the block sits in a shadow root, apart from the page's styles).
+
+    >>> block = LiveHtml()
+    >>> block.show("<p>1 234,56 €</p>")
+    >>> block.html, block.revision
+    ('<p>1 234,56 €</p>', 1)
+    """
+
+    _esm = traitlets.Unicode((_HERE / "live_html.js").read_text(encoding="utf-8")).tag(
+        sync=True)
+    html = traitlets.Unicode("").tag(sync=True)
+    css = traitlets.Unicode((_HERE / "live.css").read_text(encoding="utf-8")).tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+
+    def show(self, html: str) -> None:
+        """Send ``html`` to the browser (one message: the HTML and its revision)."""
+        with self.hold_sync():
+            self.html = html
+            self.revision = self.revision + 1

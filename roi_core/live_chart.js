@@ -1,0 +1,69 @@
+// The browser side of roi_core.live.LiveChart (an anywidget).
+//
+// Bundled with Vega-Embed, Vega-Lite and Vega by vl-convert (no network): `vegaEmbed` is
+// the bundle's name for Vega-Embed. A new spec whose layout (the spec without its datasets) is
+// the one on screen only swaps the rows of its datasets in the running Vega view: no
+// Vega-Lite compilation, no new view, no new canvas. Any other spec is embedded anew.
+// After each draw, the element's `data-revision` names the revision drawn (tests and the
+// benchmark wait on it).
+
+function layoutKey(spec) {
+  const { datasets, ...layout } = spec;
+  return JSON.stringify(layout);
+}
+
+export default {
+  render({ model, el }) {
+    const box = document.createElement("div");
+    box.style.width = "100%";
+    el.appendChild(box);
+    let api = null;
+    let layout = null;
+    let queue = Promise.resolve();
+
+    const draw = async () => {
+      const spec = model.get("spec");
+      const revision = String(model.get("revision"));
+      if (!spec) {
+        if (api) api.finalize();
+        api = null;
+        layout = null;
+      } else if (api && layoutKey(spec) === layout) {
+        const view = api.view;
+        for (const [name, rows] of Object.entries(spec.datasets || {})) {
+          view.data(name, structuredClone(rows));  // replaces every row of the dataset
+        }
+        await view.runAsync();
+      } else {
+        if (api) api.finalize();
+        api = await vegaEmbed(box, structuredClone(spec), {
+          actions: false,
+          renderer: model.get("renderer"),
+        });
+        layout = layoutKey(spec);
+      }
+      el.dataset.revision = revision;
+    };
+    // A message may set `spec` and `revision` one after the other: draw once both are in
+    // (a microtask later), and one draw after the other (a move during an embed waits).
+    let pending = false;
+    const schedule = () => {
+      if (pending) return;
+      pending = true;
+      queueMicrotask(() => {
+        pending = false;
+        queue = queue.then(draw).catch((error) => {
+          box.textContent = `Chart error: ${error.message}`;
+        });
+      });
+    };
+    model.on("change:spec", schedule);
+    model.on("change:revision", schedule);
+    schedule();
+    return () => {
+      model.off("change:spec", schedule);
+      model.off("change:revision", schedule);
+      if (api) api.finalize();
+    };
+  },
+};
