@@ -9,8 +9,9 @@
    Chromium): the win-rate slider is moved by the keyboard, one step at a time; each move is
    timed in the page, from the key press to (a) the ROI card showing its new value, (b)
    every chart redrawn (Vega has rendered the new rows: the chart's ``data-revision``),
-   (c) both tables updated, and (d) all of these plus two animation frames (every figure on
-   screen). Target: under 100 ms median.
+   (c) both tables updated, and (d) all of these painted: the next frame after the last one
+   has been painted (``requestAnimationFrame`` then a task, the "after next paint" idiom;
+   also shown: two frames later, more conservative). Target: under 100 ms median.
 Prints a table with the medians and their ratio to the targets.
 """
 
@@ -119,12 +120,20 @@ _WATCH = """
     if (tCards !== null && done.every((t) => t !== null)) {
       clearInterval(timer);
       document.removeEventListener('keydown', onKey, true);
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        const last = (flag) => Math.max(...done.filter((t, i) => isChart[i] === flag)) - t0;
-        resolve({cards: tCards - t0, charts: last(true), tables: last(false),
-                 first: Math.min(...done) - t0, all: performance.now() - t0,
-                 count: isChart.filter((c) => c).length});
-      }));
+      // On screen: the next frame painted ("after next paint": a frame, then a task), and,
+      // more conservative, the start of the frame after it (two frames).
+      let painted = null;
+      requestAnimationFrame(() => {
+        setTimeout(() => { painted = performance.now(); }, 0);
+        requestAnimationFrame(() => {
+          const twoFrames = performance.now();
+          const last = (flag) => Math.max(...done.filter((t, i) => isChart[i] === flag)) - t0;
+          setTimeout(() => resolve({
+            cards: tCards - t0, charts: last(true), tables: last(false),
+            first: Math.min(...done) - t0, all: (painted ?? twoFrames) - t0,
+            frames: twoFrames - t0, count: isChart.filter((c) => c).length}), 0);
+        });
+      });
     }
   };
   // Shadow roots are not seen by a MutationObserver on the page: look every millisecond.
@@ -138,7 +147,8 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
     from playwright.sync_api import sync_playwright
 
     server = MarimoServer(NOTEBOOKS / "roi_explorer.py")
-    runs: dict[str, list[float]] = {k: [] for k in ("cards", "first", "charts", "tables", "all")}
+    runs: dict[str, list[float]] = {k: [] for k in ("cards", "first", "charts", "tables", "all",
+                                                     "frames")}
     charts = 0
     try:
         with sync_playwright() as pw:
@@ -169,9 +179,11 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
             ("slider → first chart or table redrawn", statistics.median(runs["first"]), 100.0),
             (f"slider → all {charts} charts redrawn", statistics.median(runs["charts"]), 100.0),
             ("slider → both tables updated", statistics.median(runs["tables"]), 100.0),
-            (f"slider → every figure updated and drawn (median of {n} moves)",
+            (f"slider → every figure on screen, next paint (median of {n} moves)",
              statistics.median(runs["all"]), 100.0),
-            ("slider → every figure, 90th percentile", float(np.percentile(runs["all"], 90)),
+            ("slider → every figure on screen, 90th percentile",
+             float(np.percentile(runs["all"], 90)), 100.0),
+            ("slider → every figure, then two frames", statistics.median(runs["frames"]),
              100.0)]
 
 

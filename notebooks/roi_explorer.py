@@ -390,48 +390,49 @@ def _(lang, live):
 
 
 @app.cell
-def _(base_channel, base_month, base_total, facts, kpi_options, lang, levers, live,
+def _(base_channel, base_month, base_total, dataset, facts, kpi_options, lang, levers, live,
       scen_total, scenario_active, scenario_facts):
-    # The charts of the scenario, redrawn in place (specs from cached layouts: charts.*_spec).
-    try:
-        scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
-        scen_month = compute_kpis(scenario_facts, "month", **kpi_options)
-        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    # Everything below the cards, in one cell (each cell of a move costs its own messages):
+    # the charts and tables redrawn in place (specs from cached layouts: charts.*_spec), each
+    # sent as soon as it is ready so that the browser draws it while the next is computed.
     _b, _s = view.series_names(lang)
-    _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
-    _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
-    if scenario_active:
-        _channel = charts.channel_spec(charts.compare_channel_data(
-            {_b: base_channel, _s: scen_channel}, _metrics, lang), lang, series="series")
-        _month = charts.roi_by_month_spec(
-            charts.with_series({_b: base_month, _s: scen_month}), lang, series="series")
-    else:
-        _channel = charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang)
-        _month = charts.roi_by_month_spec(base_month, lang)
-    _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-    live["funnel"].show(charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
-    live["channels"].show(_channel)
-    live["efficiency"].show(charts.efficiency_spec(scen_channel, lang))
-    live["month"].show(_month)
-    live["tornado"].show(charts.tornado_spec(
-        charts.tornado_data(sensitivity, _labels, lang=lang), lang))
-    return scen_channel, sensitivity
-
-
-@app.cell
-def _(dataset, facts, kpi_options, lang, levers, live, scen_channel, scen_total):
-    # The tables are plain HTML (no download: ROI_ALLOW_DOWNLOAD offers the .xlsx export).
     try:
+        _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
+        live["funnel"].show(charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
+        scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
+        _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
+        live["channels"].show(charts.channel_spec(charts.compare_channel_data(
+            {_b: base_channel, _s: scen_channel}, _metrics, lang), lang, series="series")
+            if scenario_active else
+            charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang))
+        live["efficiency"].show(charts.efficiency_spec(scen_channel, lang))
+        _month = (charts.roi_by_month_spec(charts.with_series(
+            {_b: base_month, _s: compute_kpis(scenario_facts, "month", **kpi_options)}),
+            lang, series="series") if scenario_active else
+            charts.roi_by_month_spec(base_month, lang))
+        live["month"].show(_month)
+        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
+        _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
+        live["tornado"].show(charts.tornado_spec(
+            charts.tornado_data(sensitivity, _labels, lang=lang), lang))
+        # The tables are plain HTML (no download: ROI_ALLOW_DOWNLOAD offers the export).
         break_even = sc.break_even(facts, levers, totals=scen_total, **kpi_options)
+        live["break_even"].show(view.table_html(
+            view.break_even_view(break_even, lang, dataset.currency)))
+        live["kpi_table"].show(view.table_html(
+            view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency)))
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    live["break_even"].show(view.table_html(
-        view.break_even_view(break_even, lang, dataset.currency)))
-    live["kpi_table"].show(view.table_html(
-        view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency)))
-    return (break_even,)
+    # Last, the URL, in step with the sliders (no cell reads it again: no loop); the
+    # browser's history update then waits for the figures, not they for it.
+    _params = mo.query_params()
+    _wanted = sc.to_query(levers)
+    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
+        del _params[_key]
+    for _key, _value in _wanted.items():
+        if _params.get(_key) != _value:
+            _params[_key] = _value
+    return break_even, scen_channel, sensitivity
 
 
 @app.cell
@@ -454,20 +455,6 @@ def _(export_allowed, export_button, filters_panel, lang, lang_ui, levers_panel,
         mo.md(view.text("share", lang)), save_scenario, scenario_upload,
         export_button if export_allowed else mo.md(""),
     ], width="340px")
-    return
-
-
-@app.cell
-def _(levers):
-    # Keep the URL in step with the sliders (no cell reads the URL again: no loop). Last in
-    # a move: the browser's history update then waits for the figures, not they for it.
-    _params = mo.query_params()
-    _wanted = sc.to_query(levers)
-    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
-        del _params[_key]
-    for _key, _value in _wanted.items():
-        if _params.get(_key) != _value:
-            _params[_key] = _value
     return
 
 

@@ -174,10 +174,11 @@ def kpi_view(kpis: pd.DataFrame, by: str = "channel", names: Sequence[str] = TAB
     >>> kpi_view(k, "channel", ["cac", "roi"], "en").values.tolist()
     [['Emailing', '€800.00', '200.0%']]
     """
-    out = pd.DataFrame({label(by, lang): kpis[by].astype(str).to_numpy()})
+    columns = {label(by, lang): kpis[by].astype(str).tolist()}
     for name in names:
-        out[label(name, lang)] = [kpi_value(name, v, lang, currency) for v in kpis[name]]
-    return out
+        columns[label(name, lang)] = [kpi_value(name, v, lang, currency)
+                                      for v in kpis[name].tolist()]
+    return pd.DataFrame(columns)
 
 
 _BE_UNITS = {"contacts": "contacts", "win_rate": "win_rate",
@@ -193,7 +194,7 @@ def break_even_view(table: pd.DataFrame, lang: str = "fr", currency: str = "EUR"
     [['Win rate', '×1.00', '×0.33', '33.3%', '11.1%']]
     """
     rows = []
-    for _, r in table.iterrows():
+    for r in table.to_dict("records"):
         unit = _BE_UNITS.get(r["lever"])
         rows.append({
             text("lever", lang): lever_label(r["lever"], lang),
@@ -219,7 +220,7 @@ def table_html(frame: pd.DataFrame) -> str:
         return "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values)
 
     body = "".join(f"<tr>{cells('td', row)}</tr>"
-                   for row in frame.itertuples(index=False, name=None))
+                   for row in frame.to_numpy(dtype=object).tolist())
     return (f'<table class="roi-table"><thead><tr>{cells("th", list(frame.columns))}</tr>'
             f"</thead><tbody>{body}</tbody></table>")
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from roi_core.formatting import label, percent
@@ -111,10 +112,16 @@ def channel_data(kpis: pd.DataFrame, metrics: list[str], lang: str = "fr",
     >>> channel_data(k, ["roi"], "en").values.tolist()
     [['a', 'ROI', 'roi', 2.0], ['b', 'ROI', 'roi', 1.0]]
     """
-    long = kpis.melt(id_vars=[by], value_vars=metrics, var_name="key", value_name="value")
-    long["metric"] = long["key"].map(lambda k: label(k, lang))
-    long = long.rename(columns={by: "group"})
-    return long[["group", "metric", "key", "value"]]
+    # What ``kpis.melt`` gives (metric after metric, groups in order), without its cost: the
+    # app rebuilds this on every slider move.
+    rows = len(kpis)
+    values = kpis[metrics].to_numpy(dtype=float, na_value=np.nan)
+    return pd.DataFrame({
+        "group": np.tile(kpis[by].to_numpy(dtype=object), len(metrics)),
+        "metric": np.repeat([label(k, lang) for k in metrics], rows).astype(object),
+        "key": np.repeat(metrics, rows).astype(object),
+        "value": values.T.reshape(-1),
+    })
 
 
 def channel_chart(data: pd.DataFrame, lang: str = "fr", series: str | None = None) -> alt.Chart:

@@ -7,10 +7,11 @@ None) show as "—".
 
 from __future__ import annotations
 
+import functools
 import math
 
 from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 
 __all__ = [
     "LANGS",
@@ -47,6 +48,20 @@ def _with_decimals(pattern: str, decimals: int) -> str:
     return pattern[: integer_end + 1] + "." + "0" * decimals + pattern[integer_end + 1:]
 
 
+@functools.cache
+def _pattern(kind: str, lang: str, decimals: int) -> tuple[Locale, NumberPattern]:
+    """The locale and the parsed CLDR pattern of a kind of number (parsed once: the app
+    formats a few hundred numbers on every slider move)."""
+    locale = Locale.parse(LOCALES[lang])
+    if kind == "money":
+        text = locale.currency_formats["standard"].pattern.replace(".00", "")
+    elif kind == "percent":
+        text = locale.percent_formats[None].pattern
+    else:
+        text = "#,##0"
+    return locale, parse_pattern(_with_decimals(text, decimals))
+
+
 def money(value: object, lang: str = "fr", currency: str = "EUR", decimals: int = 0) -> str:
     """An amount in the given currency, rounded to ``decimals``.
 
@@ -59,11 +74,8 @@ def money(value: object, lang: str = "fr", currency: str = "EUR", decimals: int 
     """
     if _undefined(value):
         return UNDEFINED
-    locale = Locale.parse(LOCALES[lang])
-    pattern = _with_decimals(locale.currency_formats["standard"].pattern.replace(".00", ""),
-                             decimals)
-    return format_currency(float(value), currency, format=pattern, locale=locale,
-                           currency_digits=False)
+    locale, pattern = _pattern("money", lang, decimals)
+    return pattern.apply(float(value), locale, currency=currency, currency_digits=False)
 
 
 def percent(value: object, lang: str = "fr", decimals: int = 1) -> str:
@@ -76,9 +88,8 @@ def percent(value: object, lang: str = "fr", decimals: int = 1) -> str:
     """
     if _undefined(value):
         return UNDEFINED
-    locale = Locale.parse(LOCALES[lang])
-    pattern = _with_decimals(locale.percent_formats[None].pattern, decimals)
-    return format_percent(float(value), format=pattern, locale=locale)
+    locale, pattern = _pattern("percent", lang, decimals)
+    return pattern.apply(float(value), locale)
 
 
 def number(value: object, lang: str = "fr", decimals: int = 0) -> str:
@@ -91,9 +102,8 @@ def number(value: object, lang: str = "fr", decimals: int = 0) -> str:
     """
     if _undefined(value):
         return UNDEFINED
-    locale = Locale.parse(LOCALES[lang])
-    pattern = _with_decimals("#,##0", decimals)
-    return format_decimal(float(value), format=pattern, locale=locale)
+    locale, pattern = _pattern("number", lang, decimals)
+    return pattern.apply(float(value), locale)
 
 
 # How each KPI is shown: money, percent, count, or days.
