@@ -157,7 +157,7 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(90_000)
             page.goto(server.url)
-            page.locator(".vega-embed svg").nth(4).wait_for()
+            page.locator(".vega-embed canvas").nth(4).wait_for()
             page.get_by_text("Volume et conversion").first.click()
             slider = page.locator("[role=slider]:visible").nth(3)  # win rate
             slider.focus()

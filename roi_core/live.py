@@ -53,9 +53,9 @@ class LiveChart(anywidget.AnyWidget):
     _esm = traitlets.Unicode("").tag(sync=True)
     spec = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)
-    renderer = traitlets.Unicode("svg").tag(sync=True)
+    renderer = traitlets.Unicode("canvas").tag(sync=True)
 
-    def __init__(self, spec: dict | None = None, *, renderer: str = "svg") -> None:
+    def __init__(self, spec: dict | None = None, *, renderer: str = "canvas") -> None:
         super().__init__(_esm=chart_bundle(), renderer=renderer)
         if spec is not None:
             self.show(spec)

@@ -5,7 +5,7 @@
 // the one on screen only swaps the rows of its datasets in the running Vega view: no
 // Vega-Lite compilation, no new view, no new canvas. Any other spec is embedded anew.
 // After each draw, the element's `data-revision` names the revision drawn (tests and the
-// benchmark wait on it).
+// benchmark wait on it) and its `vegaView` property is the Vega view drawn.
 
 function layoutKey(spec) {
   const { datasets, ...layout } = spec;
@@ -42,6 +42,8 @@ export default {
         });
         layout = layoutKey(spec);
       }
+      // The running Vega view, for tests and the browser's console: view.data(name).
+      el.vegaView = api ? api.view : null;
       el.dataset.revision = revision;
     };
     // A message may set `spec` and `revision` one after the other: draw once both are in
