@@ -376,7 +376,10 @@ def _():
 
 
 @app.cell
-def _(lang, live):
+def _(facts, lang, live):
+    # Shown while there are facts to draw: a filter that leaves none (its cell stops) takes
+    # the charts and tables away rather than leave the last ones on screen.
+    facts
     mo.vstack([
         mo.md(f"## {view.text('funnel', lang)}"), mo.ui.anywidget(live["funnel"]),
         mo.md(f"## {view.text('channels', lang)}"), mo.ui.anywidget(live["channels"]),

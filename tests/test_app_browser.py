@@ -307,6 +307,25 @@ def test_tables_follow_the_slider_and_the_deployer_can_allow_the_export(
     context.close()
 
 
+def test_a_filter_that_leaves_nothing_says_so_and_draws_nothing(browser, marimo_server) -> None:
+    server = marimo_server(APP)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = open_app(context, server.url)
+    # the demo's emailing is run by the marketing team only
+    page.get_by_text("Select...").nth(2).click()  # team (channel, segment, team)
+    page.get_by_role("option", name="Équipe Nord").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("Select...").nth(0).click()  # channel
+    page.get_by_role("option", name="Emailing").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("Aucune ligne ne correspond aux filtres choisis.").wait_for()
+    # no chart or table of the previous filter is left on screen
+    page.locator("marimo-anywidget").first.wait_for(state="detached")
+    assert page.locator(CHART).count() == 0
+    assert_no_error(page)
+    context.close()
+
+
 def test_gallery_lists_the_app(browser, marimo_server) -> None:
     server = marimo_server(NOTEBOOKS)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
