@@ -34,7 +34,12 @@ def chart_bundle() -> str:
     (about 0.9 MB, built in about a second, once per process)."""
     import vl_convert
 
-    return vl_convert.javascript_bundle((_HERE / "live_chart.js").read_text(encoding="utf-8"))
+    return vl_convert.javascript_bundle(_module("live_chart.js"))
+
+
+def _module(name: str) -> str:
+    """A widget's browser code: ``live_common.js`` (shared helpers) then ``name``."""
+    return "\n".join((_HERE / f).read_text(encoding="utf-8") for f in ("live_common.js", name))
 
 
 class LiveChart(anywidget.AnyWidget):
@@ -79,8 +84,7 @@ class LiveHtml(anywidget.AnyWidget):
     ('<p>1 234,56 €</p>', 1)
     """
 
-    _esm = traitlets.Unicode((_HERE / "live_html.js").read_text(encoding="utf-8")).tag(
-        sync=True)
+    _esm = traitlets.Unicode(_module("live_html.js")).tag(sync=True)
     html = traitlets.Unicode("").tag(sync=True)
     css = traitlets.Unicode((_HERE / "live.css").read_text(encoding="utf-8")).tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)

@@ -5,7 +5,8 @@
 // the one on screen only swaps the rows of its datasets in the running Vega view: no
 // Vega-Lite compilation, no new view, no new canvas. Any other spec is embedded anew.
 // After each draw, the element's `data-revision` names the revision drawn (tests and the
-// benchmark wait on it) and its `vegaView` property is the Vega view drawn.
+// benchmark wait on it) and its `vegaView` property is the Vega view drawn. `onChanges`
+// comes from live_common.js, put in front of this file.
 
 function layoutKey(spec) {
   const { datasets, ...layout } = spec;
@@ -36,6 +37,8 @@ export default {
         await view.runAsync();
       } else {
         if (api) api.finalize();
+        api = null;  // a failed embed leaves no view behind
+        layout = null;
         api = await vegaEmbed(box, structuredClone(spec), {
           actions: false,
           renderer: model.get("renderer"),
@@ -46,25 +49,16 @@ export default {
       el.vegaView = api ? api.view : null;
       el.dataset.revision = revision;
     };
-    // A message may set `spec` and `revision` one after the other: draw once both are in
-    // (a microtask later), and one draw after the other (a move during an embed waits).
-    let pending = false;
+    // One draw after the other: a move during an embed waits for it.
     const schedule = () => {
-      if (pending) return;
-      pending = true;
-      queueMicrotask(() => {
-        pending = false;
-        queue = queue.then(draw).catch((error) => {
-          box.textContent = `Chart error: ${error.message}`;
-        });
+      queue = queue.then(draw).catch((error) => {
+        box.textContent = `Chart error: ${error.message}`;
       });
     };
-    model.on("change:spec", schedule);
-    model.on("change:revision", schedule);
+    const stop = onChanges(model, ["spec", "revision"], schedule);
     schedule();
     return () => {
-      model.off("change:spec", schedule);
-      model.off("change:revision", schedule);
+      stop();
       if (api) api.finalize();
     };
   },

@@ -1,7 +1,7 @@
 // The browser side of roi_core.live.LiveHtml (an anywidget): a <style> with the widget's
 // `css` (the element sits in a shadow root: the page's styles do not reach it) and a box
 // whose content is the widget's `html`, replaced on each new revision; `data-revision`
-// names the revision shown.
+// names the revision shown. `onChanges` comes from live_common.js, put in front.
 export default {
   render({ model, el }) {
     const style = document.createElement("style");
@@ -12,22 +12,8 @@ export default {
       box.innerHTML = model.get("html");
       el.dataset.revision = String(model.get("revision"));
     };
-    // A message may set `html` and `revision` one after the other: show once both are in.
-    let pending = false;
-    const schedule = () => {
-      if (pending) return;
-      pending = true;
-      queueMicrotask(() => {
-        pending = false;
-        show();
-      });
-    };
-    model.on("change:html", schedule);
-    model.on("change:revision", schedule);
+    const stop = onChanges(model, ["html", "revision"], show);
     show();
-    return () => {
-      model.off("change:html", schedule);
-      model.off("change:revision", schedule);
-    };
+    return stop;
   },
 };
