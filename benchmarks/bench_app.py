@@ -12,6 +12,8 @@
    (c) both tables updated, and (d) all of these painted: the next frame after the last one
    has been painted (``requestAnimationFrame`` then a task, the "after next paint" idiom;
    also shown: two frames later, more conservative). Target: under 100 ms median.
+3. The floor, in the same run: the same keyboard moves on a bare notebook (one slider, one
+   ``mo.stat`` showing its value), what ``marimo run`` and the browser take by themselves.
 Prints a table with the medians and their ratio to the targets.
 """
 
@@ -142,6 +144,89 @@ _WATCH = """
 """
 
 
+# The floor: a bare marimo notebook, one slider and one mo.stat showing its value.
+_BARE = """import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+    slider = mo.ui.slider(0.25, 3.0, step=0.05, value=1.0, debounce=True, label="x")
+    return mo, slider
+
+
+@app.cell
+def _(slider):
+    slider
+    return
+
+
+@app.cell
+def _(mo, slider):
+    mo.stat(value=str(slider.value), label="ROI")
+    return
+"""
+
+_WATCH_STAT = """
+() => { window.__bench = new Promise((resolve) => {
+  const stat = () => document.querySelector('marimo-stat[data-label=\\'"ROI"\\']');
+  const before = stat().getAttribute('data-value');
+  let t0 = null;
+  document.addEventListener('keydown', (e) => { if (t0 === null) t0 = e.timeStamp; },
+                            {capture: true, once: true});
+  const timer = setInterval(() => {
+    const s = stat();
+    if (t0 === null || !s || s.getAttribute('data-value') === before) return;
+    clearInterval(timer);
+    const now = performance.now();
+    requestAnimationFrame(() => setTimeout(() => resolve({stat: now - t0,
+                                                          painted: performance.now() - t0})));
+  }, 1);
+}); }
+"""
+
+
+def bench_floor(moves: int) -> list[tuple[str, float, float]]:
+    """The same keyboard moves on a bare notebook: what marimo run and the browser take by
+    themselves (the app's own work is what comes on top of this)."""
+    import tempfile
+
+    from conftest import CHROMIUM_FLAGS, MarimoServer, chromium_path
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        notebook = Path(folder) / "bare.py"
+        notebook.write_text(_BARE, encoding="utf-8")
+        server = MarimoServer(notebook)
+        stats, painted = [], []
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
+                                             args=CHROMIUM_FLAGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(90_000)
+                page.goto(server.url)
+                page.locator("marimo-stat").first.wait_for()
+                slider = page.locator("[role=slider]:visible").first
+                slider.focus()
+                for i in range(moves + 2):
+                    page.evaluate(_WATCH_STAT)
+                    slider.press("ArrowRight" if (i // 6) % 2 == 0 else "ArrowLeft")
+                    result = page.evaluate("() => window.__bench")
+                    if i >= 2:
+                        stats.append(result["stat"])
+                        painted.append(result["painted"])
+                browser.close()
+        finally:
+            server.stop()
+    return [(f"floor: bare marimo slider → mo.stat updated ({len(stats)} moves)",
+             statistics.median(stats), 100.0),
+            ("floor: bare marimo slider → mo.stat on screen", statistics.median(painted),
+             100.0)]
+
+
 def bench_browser(moves: int) -> list[tuple[str, float, float]]:
     from conftest import CHROMIUM_FLAGS, NOTEBOOKS, MarimoServer, chromium_path
     from playwright.sync_api import sync_playwright
@@ -195,6 +280,7 @@ def main() -> None:
     rows = bench_scenario()
     if not args.no_browser:
         rows += bench_browser(max(args.moves, 20))
+        rows += bench_floor(max(args.moves, 20))
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'median ms':>10}  {'target ms':>9}  {'ratio':>6}")
     for name, value, target in rows:
