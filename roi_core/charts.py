@@ -35,7 +35,6 @@ __all__ = [
     "tornado_chart",
     "vega_spec",
     "number_locale",
-    "VegaLite",
     "roi_by_channel_chart",
 ]
 
@@ -421,16 +420,6 @@ def vega_spec(chart: alt.TopLevelMixin, lang: str | None = None) -> dict:
     return spec
 
 
-class VegaLite:
-    """A chart for marimo to show, serialised once (``_mime_``) from ``vega_spec``, or from
-    a ready spec (``spec=``, e.g. ``funnel_spec``)."""
-
-    def __init__(self, chart: alt.TopLevelMixin | None = None, lang: str | None = None, *,
-                 spec: dict | None = None) -> None:
-        self.spec = spec if spec is not None else vega_spec(chart, lang)
-
-    def _mime_(self) -> tuple[str, str]:
-        return "application/vnd.vegalite.v6+json", json.dumps(self.spec, default=str)
 def roi_by_channel_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
     """ROI per group as horizontal bars (red below 0 %), 0 % as a rule; value labels.
 

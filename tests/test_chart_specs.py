@@ -71,10 +71,3 @@ def test_a_fast_spec_carries_the_new_rows_not_the_first_ones():
     assert [(r["channel"], r["cost_per_opportunity"]) for r in rows] == [("a", 99.0), ("b", 20.0)]
     spec["config"]["locale"] = None  # a caller changing its copy leaves the layout intact
     assert charts.efficiency_spec(second, "en")["config"]["locale"]["number"]["decimal"] == "."
-
-
-def test_vegalite_takes_a_ready_spec():
-    spec = {"mark": "bar", "data": {"values": [{"x": None}]}}
-    mime, text = charts.VegaLite(spec=spec)._mime_()
-    assert mime == "application/vnd.vegalite.v6+json"
-    assert json.loads(text) == spec
