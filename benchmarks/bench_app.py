@@ -188,53 +188,15 @@ _WATCH_STAT = """
 """
 
 
-def bench_floor(moves: int) -> list[tuple[str, float, float]]:
-    """The same keyboard moves on a bare notebook: what marimo run and the browser take by
-    themselves (the app's own work is what comes on top of this)."""
-    import tempfile
-
+def _timed_moves(target: Path, slider_of, watch: str, moves: int) -> list[dict]:
+    """Serve ``target`` with ``marimo run``, open it in Chromium, and press the arrow keys on
+    the slider that ``slider_of(page)`` finds, ``watch`` timing each move in the page; the
+    results of the moves after the first two (which warm the kernel and the renderer)."""
     from conftest import CHROMIUM_FLAGS, MarimoServer, chromium_path
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as folder:
-        notebook = Path(folder) / "bare.py"
-        notebook.write_text(_BARE, encoding="utf-8")
-        server = MarimoServer(notebook)
-        stats, painted = [], []
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=CHROMIUM_FLAGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.set_default_timeout(90_000)
-                page.goto(server.url)
-                page.locator("marimo-stat").first.wait_for()
-                slider = page.locator("[role=slider]:visible").first
-                slider.focus()
-                for i in range(moves + 2):
-                    page.evaluate(_WATCH_STAT)
-                    slider.press("ArrowRight" if (i // 6) % 2 == 0 else "ArrowLeft")
-                    result = page.evaluate("() => window.__bench")
-                    if i >= 2:
-                        stats.append(result["stat"])
-                        painted.append(result["painted"])
-                browser.close()
-        finally:
-            server.stop()
-    return [(f"floor: bare marimo slider → mo.stat updated ({len(stats)} moves)",
-             statistics.median(stats), 100.0),
-            ("floor: bare marimo slider → mo.stat on screen", statistics.median(painted),
-             100.0)]
-
-
-def bench_browser(moves: int) -> list[tuple[str, float, float]]:
-    from conftest import CHROMIUM_FLAGS, NOTEBOOKS, MarimoServer, chromium_path
-    from playwright.sync_api import sync_playwright
-
-    server = MarimoServer(NOTEBOOKS / "roi_explorer.py")
-    runs: dict[str, list[float]] = {k: [] for k in ("cards", "first", "charts", "tables", "all",
-                                                     "frames")}
-    charts = 0
+    server = MarimoServer(target)
+    results = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), headless=True,
@@ -242,22 +204,51 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(90_000)
             page.goto(server.url)
-            page.locator(".vega-embed canvas").nth(4).wait_for()
-            page.get_by_text("Volume et conversion").first.click()
-            slider = page.locator("[role=slider]:visible").nth(3)  # win rate
+            slider = slider_of(page)
             slider.focus()
             for i in range(moves + 2):
-                key = "ArrowRight" if (i // 6) % 2 == 0 else "ArrowLeft"
-                page.evaluate(_WATCH)
-                slider.press(key)
+                page.evaluate(watch)
+                slider.press("ArrowRight" if (i // 6) % 2 == 0 else "ArrowLeft")
                 result = page.evaluate("() => window.__bench")
-                if i >= 2:  # the first two moves warm the kernel and the renderer
-                    for name, values in runs.items():
-                        values.append(result[name])
-                    charts = result["count"]
+                if i >= 2:
+                    results.append(result)
             browser.close()
     finally:
         server.stop()
+    return results
+
+
+def bench_floor(moves: int) -> list[tuple[str, float, float]]:
+    """The same keyboard moves on a bare notebook: what marimo run and the browser take by
+    themselves (the app's own work is what comes on top of this)."""
+    import tempfile
+
+    def slider_of(page):
+        page.locator("marimo-stat").first.wait_for()
+        return page.locator("[role=slider]:visible").first
+
+    with tempfile.TemporaryDirectory() as folder:
+        notebook = Path(folder) / "bare.py"
+        notebook.write_text(_BARE, encoding="utf-8")
+        results = _timed_moves(notebook, slider_of, _WATCH_STAT, moves)
+    return [(f"floor: bare marimo slider → mo.stat updated ({len(results)} moves)",
+             statistics.median(r["stat"] for r in results), 100.0),
+            ("floor: bare marimo slider → mo.stat on screen",
+             statistics.median(r["painted"] for r in results), 100.0)]
+
+
+def bench_browser(moves: int) -> list[tuple[str, float, float]]:
+    from conftest import NOTEBOOKS
+
+    def slider_of(page):
+        page.locator(".vega-embed canvas").nth(4).wait_for()
+        page.get_by_text("Volume et conversion").first.click()
+        return page.locator("[role=slider]:visible").nth(3)  # win rate
+
+    results = _timed_moves(NOTEBOOKS / "roi_explorer.py", slider_of, _WATCH, moves)
+    runs = {k: [r[k] for r in results]
+            for k in ("cards", "first", "charts", "tables", "all", "frames")}
+    charts = results[-1]["count"]
     n = len(runs["all"])
     return [(f"slider → KPI cards updated (median of {n} moves)",
              statistics.median(runs["cards"]), 100.0),
