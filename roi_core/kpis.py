@@ -31,7 +31,8 @@ sales_cycle_days          median of close − first contact over won deals (and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,9 @@ __all__ = [
     "KPI_COLUMNS",
     "RATIOS",
     "compute_kpis",
+    "Grouping",
+    "grouping",
+    "kpis_of",
     "kpi_table",
     "ratio",
     "roi",
@@ -163,13 +167,89 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     >>> [round(float(k[c]), 3) for c in ("cost_per_lead", "cac", "roi", "break_even_win_rate")]
     [66.667, 800.0, 2.0, 0.111]
     """
+    groups = grouping(facts, by)
+    matrix = facts[COST_PARTS + VOLUMES].to_numpy(dtype=float, na_value=np.nan)
+    out = kpis_of({c: matrix[:, i] for i, c in enumerate(COST_PARTS + VOLUMES)}, groups,
+                  include_indirect=include_indirect, basis=basis)
+    if cycles is not None and not cycles.empty:
+        out["sales_cycle_days"], out["sales_cycle_days_mean"] = _cycle_stats(groups, cycles)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """The groups of a fact table for one ``by`` (``grouping``): made once, then the KPIs of
+    any numbers on the same rows (a scenario's: ``roi_core.scenario``) are sums and ratios
+    only (``kpis_of``)."""
+
+    keys: tuple[str, ...]
+    group: np.ndarray  # each row's group number, groups sorted by key (a blank key last)
+    groups: int
+    campaign: np.ndarray  # each row's campaign number (targets pair per campaign)
+    raw: dict[str, pd.Index]  # each group's key values, as a pandas groupby gives them
+    lead: dict[str, object]  # the columns in front of the KPIs, as compute_kpis shows them
+    campaigns: np.ndarray  # distinct campaigns per group
+    # The rows of each group in row order, for the compensated sums: as a (rank, group)
+    # table of row numbers (-1: none) when it is dense, else rank by rank (rows, groups).
+    slots: np.ndarray | None
+    steps: tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+def grouping(facts: pd.DataFrame, by: str | Sequence[str] = "total") -> Grouping:
+    """The groups of ``facts`` for ``by`` (as ``compute_kpis`` takes it), for ``kpis_of``.
+
+    >>> facts = pd.DataFrame({"campaign_id": ["A", "B", "A"], "channel": ["x", "y", "x"]})
+    >>> g = grouping(facts, "channel")
+    >>> g.groups, g.group.tolist(), g.lead["channel"].tolist(), g.campaigns.tolist()
+    (2, [0, 1, 0], ['x', 'y'], [1, 1])
+    """
+    keys = _keys(by)
+    group, firsts = _group_codes(facts, keys)
+    groups = len(firsts)
+    raw = {k: _key_values(facts[k], firsts) for k in keys}
+    lead: dict[str, object] = {"total": ["total"]} if not keys else {}
+    for key in _shown_keys(keys):
+        lead[key] = raw[key] if key in raw else None
+    if "campaign_id" in keys:
+        extra = [c for c in ("campaign", "channel", "segment", "team") if c not in keys]
+        if extra:
+            attrs = facts.drop_duplicates("campaign_id").set_index("campaign_id")[extra]
+            ids = pd.Series(raw["campaign_id"])
+            for col in extra:
+                lead[col] = ids.map(attrs[col])
+    if "month" in keys:
+        months = pd.Series(pd.to_datetime(raw["month"])).dt.strftime("%Y-%m").astype(object)
+        months[months.isna()] = None
+        lead["month"] = months
+    steps = _rank_steps(group) if groups > 1 else ()
+    slots = None
+    if steps and len(steps) * groups <= 4 * len(group) + 64:
+        slots = np.full((len(steps), groups), -1, dtype=np.intp)
+        for rank, (rows, of) in enumerate(steps):
+            slots[rank, of] = rows
+        steps = ()
+    return Grouping(keys=tuple(keys), group=group, groups=groups,
+                    campaign=pd.factorize(facts["campaign_id"], use_na_sentinel=False)[0],
+                    raw=raw, lead=lead,
+                    campaigns=_count_distinct(group, groups, facts["campaign_id"]),
+                    slots=slots, steps=steps)
+
+
+def kpis_of(numbers: Mapping[str, np.ndarray], groups: Grouping, *,
+            include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+    """``compute_kpis`` of the grouped rows carrying ``numbers`` (an array per cost part and
+    volume, ``COST_PARTS + VOLUMES``, in the rows' order), sales cycles left blank.
+
+    >>> facts = pd.DataFrame({"campaign_id": ["A", "B"], "channel": ["x", "x"]})
+    >>> numbers = {c: np.array([1.0, 3.0]) for c in COST_PARTS + VOLUMES}
+    >>> kpis_of(numbers, grouping(facts, "channel"))[["channel", "cost", "cac"]].values.tolist()
+    [['x', 16.0, 4.0]]
+    """
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
-    keys = _keys(by)
     # Plain numpy throughout (no pandas per-call overhead: the app runs this on every slider
     # move); the same sums, NaN rules and group order as a pandas groupby(dropna=False).
-    matrix = facts[COST_PARTS + VOLUMES].to_numpy(dtype=float, na_value=np.nan)
-    arrays = {c: matrix[:, i] for i, c in enumerate(COST_PARTS + VOLUMES)}
+    arrays = {c: np.asarray(numbers[c], dtype=float) for c in COST_PARTS + VOLUMES}
     arrays["cost_direct"] = _sum_min_count(arrays[COST_PARTS[0]], arrays[COST_PARTS[1]])
     arrays["cost_indirect"] = _sum_min_count(arrays[COST_PARTS[2]], arrays[COST_PARTS[3]])
     arrays["cost"] = (_sum_min_count(arrays["cost_direct"], arrays["cost_indirect"])
@@ -186,7 +266,7 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
         columns[f"{name}__den"] = np.where(both, arrays[den], np.nan)
     # Targets belong to a campaign, not a month: they pair with the campaign's contacts of
     # every month, not only those of the row that holds them.
-    campaign = pd.factorize(facts["campaign_id"], use_na_sentinel=False)[0]
+    campaign = groups.campaign
     has_targets = np.bincount(campaign, weights=present["targets"])[campaign] > 0
     has_contacts = np.bincount(campaign, weights=present["contacts"])[campaign] > 0
     columns["contact_rate__num"] = np.where(has_targets, arrays["contacts"], np.nan)
@@ -199,8 +279,7 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     bew = be & present["opportunities"]
     for col in ("cost", gain, "clients", "opportunities"):
         columns[f"bew__{col}"] = np.where(bew, arrays[col], np.nan)
-    group, firsts = _group_codes(facts, keys)
-    sums = _group_sums(columns, group, len(firsts))
+    sums = _group_sums(columns, groups)
     ratios = {name: _divide(sums[f"{name}__num"], sums[f"{name}__den"]) for name in pairs}
     ratios["roi"] = ratios["roi"] - 1.0
     ratios["break_even_cost"] = sums["break_even_cost__num"]
@@ -210,14 +289,10 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     bew_per_client = _divide(sums[f"bew__{gain}"], sums["bew__clients"])
     ratios["break_even_win_rate"] = _divide(_divide(sums["bew__cost"], bew_per_client),
                                             sums["bew__opportunities"])
-    lead = {k: _key_values(facts[k], firsts) for k in keys} if keys else {"total": ["total"]}
-    out = pd.DataFrame({**lead,
-                        "campaigns": _count_distinct(group, len(firsts), facts["campaign_id"]),
-                        **{c: sums[c] for c in SUMS}, **ratios})
-    out = _add_cycles(out, keys, cycles)
-    out = _decorate(out, keys, facts)
-    lead = ([] if keys else ["total"]) + _shown_keys(keys)
-    return out[lead + KPI_COLUMNS].reset_index(drop=True)
+    blank = np.full(groups.groups, np.nan)
+    values = {"campaigns": groups.campaigns, **{c: sums[c] for c in SUMS}, **ratios,
+              "sales_cycle_days": blank, "sales_cycle_days_mean": blank.copy()}
+    return pd.DataFrame({**groups.lead, **{c: values[c] for c in KPI_COLUMNS}})
 
 
 def _sum_min_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -247,30 +322,54 @@ def _group_codes(facts: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.n
     return group.reshape(-1), firsts
 
 
-def _group_sums(columns: dict[str, np.ndarray], group: np.ndarray,
-                groups: int) -> dict[str, np.ndarray]:
+def _rank_steps(group: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The rows of every group in row order, step by step: step r holds each group's r-th row
+    (the rows, and their groups)."""
+    order = np.argsort(group, kind="stable")
+    in_group = group[order]
+    rank = np.arange(len(group)) - np.searchsorted(in_group, in_group)
+    by_rank = np.argsort(rank, kind="stable")
+    bounds = np.searchsorted(rank[by_rank], np.arange(rank.max(initial=-1) + 2))
+    steps = []
+    for step in range(len(bounds) - 1):
+        rows = order[by_rank[bounds[step]:bounds[step + 1]]]
+        steps.append((rows, group[rows]))
+    return tuple(steps)
+
+
+def _group_sums(columns: dict[str, np.ndarray], groups: Grouping) -> dict[str, np.ndarray]:
     """Σ per group of each column, blanks skipped, blank when the group has none: pandas'
     ``sum(min_count=1)`` to the last bit (pairwise for one group, else compensated sums in
     row order, one step per row rank for all groups at once)."""
     names = list(columns)
     values = np.column_stack([columns[c] for c in names])
     blank = np.isnan(values)
-    if groups == 1:
+    if groups.groups == 1:
         counts = (~blank).sum(axis=0)[None, :]
         sums = np.ascontiguousarray(np.where(blank, 0.0, values).T).sum(axis=1)[None, :]
+    elif groups.slots is not None:
+        # All groups at once, rank by rank, on whole (group × column) arrays.
+        slots = groups.slots
+        ranked = values[slots]
+        kept_at = ~(blank[slots] | (slots < 0)[:, :, None])
+        counts = kept_at.sum(axis=0)
+        sums = np.zeros((groups.groups, len(names)))
+        comp = np.zeros((groups.groups, len(names)))
+        for rank in range(len(slots)):
+            kept = kept_at[rank]
+            y = ranked[rank] - comp
+            t = sums + y
+            c = t - sums - y
+            c[np.isnan(c)] = 0.0
+            comp = np.where(kept, c, comp)
+            sums = np.where(kept, t, sums)
     else:
-        counts = np.zeros((groups, len(names)), dtype=np.int64)
-        np.add.at(counts, group, ~blank)
-        order = np.argsort(group, kind="stable")
-        in_group = group[order]
-        rank = np.arange(len(group)) - np.searchsorted(in_group, in_group)
-        by_rank = np.argsort(rank, kind="stable")
-        bounds = np.searchsorted(rank[by_rank], np.arange(rank.max(initial=-1) + 2))
-        sums = np.zeros((groups, len(names)))
-        comp = np.zeros((groups, len(names)))
-        for step in range(len(bounds) - 1):
-            rows = order[by_rank[bounds[step]:bounds[step + 1]]]
-            g, v = group[rows], values[rows]
+        counts = np.zeros((groups.groups, len(names)), dtype=np.int64)
+        np.add.at(counts, groups.group, ~blank)
+        sums = np.zeros((groups.groups, len(names)))
+        comp = np.zeros((groups.groups, len(names)))
+        for rows, g in groups.steps:
+            v = values[rows]
             kept = ~blank[rows]
             y = v - comp[g]
             t = sums[g] + y
@@ -313,32 +412,15 @@ def _shown_keys(keys: list[str]) -> list[str]:
     return keys
 
 
-def _add_cycles(out: pd.DataFrame, keys: list[str], cycles: pd.DataFrame | None) -> pd.DataFrame:
-    if cycles is None or cycles.empty:
-        out["sales_cycle_days"] = np.nan
-        out["sales_cycle_days_mean"] = np.nan
-        return out
-    if keys:
-        stats = cycles.groupby(keys, dropna=False)["sales_cycle_days"].agg(["median", "mean"])
-        stats = stats.rename(columns={"median": "sales_cycle_days",
-                                      "mean": "sales_cycle_days_mean"}).reset_index()
-        return out.merge(stats, on=keys, how="left")
-    out["sales_cycle_days"] = cycles["sales_cycle_days"].median()
-    out["sales_cycle_days_mean"] = cycles["sales_cycle_days"].mean()
-    return out
-
-
-def _decorate(out: pd.DataFrame, keys: list[str], facts: pd.DataFrame) -> pd.DataFrame:
-    if "campaign_id" in keys:
-        extra = [c for c in ("campaign", "channel", "segment", "team") if c not in keys]
-        if extra:
-            attrs = facts.drop_duplicates("campaign_id").set_index("campaign_id")[extra]
-            for col in extra:
-                out[col] = out["campaign_id"].map(attrs[col])
-    if "month" in keys:
-        out["month"] = pd.to_datetime(out["month"]).dt.strftime("%Y-%m").astype(object)
-        out.loc[out["month"].isna(), "month"] = None
-    return out
+def _cycle_stats(groups: Grouping, cycles: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The median and mean sales cycle of each group."""
+    if not groups.keys:
+        days = cycles["sales_cycle_days"]
+        return np.array([days.median()]), np.array([days.mean()])
+    keys = list(groups.keys)
+    stats = cycles.groupby(keys, dropna=False)["sales_cycle_days"].agg(["median", "mean"])
+    stats = pd.DataFrame(groups.raw).merge(stats.reset_index(), on=keys, how="left")
+    return stats["median"].to_numpy(dtype=float), stats["mean"].to_numpy(dtype=float)
 
 
 def kpi_table(data: Dataset, by: str | Sequence[str] = "total", *, include_indirect: bool = True,
