@@ -54,8 +54,8 @@ import pandas as pd
 
 from roi_core.dataset import Dataset
 from roi_core.errors import InputError
-from roi_core.facts import COST_PARTS, build_facts
-from roi_core.kpis import compute_kpis
+from roi_core.facts import COST_PARTS, VOLUMES, build_facts
+from roi_core.kpis import Grouping, compute_kpis, grouping, kpis_of
 
 __all__ = [
     "Levers",
@@ -67,6 +67,10 @@ __all__ = [
     "lever_label",
     "base_table",
     "apply_levers",
+    "Prepared",
+    "prepare",
+    "scenario_columns",
+    "scenario_kpis",
     "scenario_roi",
     "compare_kpis",
     "delta_table",
@@ -211,54 +215,105 @@ def _check(value: float, key: str) -> float:
 
 _NUMERIC = COST_PARTS + LABOUR_PARTS + ["contacts", "leads", "opportunities", "meetings",
                                        "clients", "revenue", "margin"]
+_MOVED_VOLUMES = ["contacts", "leads", "opportunities", "meetings", "clients", "revenue",
+                  "margin"]
 
 
-def _columns(table: pd.DataFrame | dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A fact table read once for the many scenarios of a meeting (``prepare``): its numbers
+    as arrays, its channels and its groupings. Every function of this module that takes a
+    table also takes this, and gives the same numbers faster."""
+
+    table: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    channels: list[str]
+    groupings: dict[str, Grouping]
+
+
+def prepare(table: pd.DataFrame, by: tuple[str, ...] = ("total",)) -> Prepared:
+    """``table`` (``base_table``, filtered or not) read for many scenarios, with the groupings
+    ``by`` (``roi_core.kpis.GROUPINGS`` names) that ``scenario_kpis`` will be asked for.
+
+    >>> t = pd.DataFrame({"campaign_id": ["A"], "channel": ["calls"],
+    ...     "month": pd.to_datetime(["2026-01-01"]), "cost_direct_fixed": [8000.0],
+    ...     "cost_direct_variable": [0.0], "cost_indirect_fixed": [0.0],
+    ...     "cost_indirect_variable": [0.0], "targets": [1000.0], "contacts": [800.0],
+    ...     "leads": [120.0], "opportunities": [30.0], "meetings": [20.0], "clients": [10.0],
+    ...     "revenue": [60000.0], "margin": [24000.0]})
+    >>> p = prepare(t, by=("total", "channel"))
+    >>> p.channels, sorted(p.groupings)
+    (['calls'], ['channel', 'total'])
+    """
+    columns = _columns(table)
+    for col in COST_PARTS + VOLUMES:
+        if col not in columns:
+            columns[col] = table[col].to_numpy(dtype=float, na_value=np.nan)
+    return Prepared(table=table, columns=columns, channels=_channels(table),
+                    groupings={name: grouping(table, name) for name in by})
+
+
+def _columns(table: pd.DataFrame | Prepared) -> dict[str, np.ndarray]:
     """The columns the levers touch, as numpy arrays (read once, evaluated many times)."""
-    if isinstance(table, dict):
-        return table
+    if isinstance(table, Prepared):
+        return table.columns
     cols = {c: table[c].to_numpy(dtype=float) for c in _NUMERIC if c in table}
     cols["channel"] = table["channel"].astype(object).to_numpy()
     return cols
 
 
-def _factors(cols: dict[str, np.ndarray], levers: Levers) -> dict[str, np.ndarray | float]:
-    channel = cols["channel"]
-    n = len(channel)
-
-    def per_channel(mapping: Mapping[str, float]) -> np.ndarray | float:
-        if not mapping:
-            return 1.0
-        out = np.ones(n)
+def _per_channel(channel: np.ndarray, mappings: list[Mapping[str, float]]) -> np.ndarray:
+    """Per variant (row) and fact row (column): the multiplier of the fact row's channel."""
+    out = np.ones((len(mappings), len(channel)))
+    masks: dict[str, np.ndarray] = {}
+    for i, mapping in enumerate(mappings):
         for name, value in mapping.items():
             if value != 1.0:
-                out[channel == name] = value
-        return out
-
-    volume = levers.contacts * per_channel(levers.channel_volume)
-    leads = volume * levers.lead_rate
-    opportunities = leads * levers.opportunity_rate
-    clients = opportunities * levers.win_rate
-    revenue = clients * levers.revenue_per_client
-    return {"contacts": volume, "leads": leads, "opportunities": opportunities,
-            "meetings": opportunities, "clients": clients, "revenue": revenue,
-            "margin": revenue * levers.margin_rate, "channel_cost": per_channel(
-                levers.channel_cost)}
+                if name not in masks:
+                    masks[name] = channel == name
+                out[i, masks[name]] = value
+    return out
 
 
-def _costs(cols: dict[str, np.ndarray], levers: Levers,
-           factors: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
-    out = {}
+def _moved(cols: dict[str, np.ndarray], variants: list[Levers]) -> dict[str, np.ndarray]:
+    """The numbers the levers move (volumes, cost parts), for each of ``variants``: arrays of
+    shape (variant, fact row), each row the fact table of that scenario (see module doc).
+
+    The one place where levers meet the facts: ``apply_levers``, ``scenario_kpis``,
+    ``scenario_roi``, ``break_even`` and ``sensitivity`` all read it.
+    """
+    def lever(name: str) -> np.ndarray:
+        return np.array([[float(getattr(v, name))] for v in variants])
+
+    channel = cols["channel"]
+    volume = lever("contacts") * _per_channel(channel, [v.channel_volume for v in variants])
+    factors = {"contacts": volume}
+    factors["leads"] = volume * lever("lead_rate")
+    factors["opportunities"] = factors["leads"] * lever("opportunity_rate")
+    factors["meetings"] = factors["opportunities"]
+    factors["clients"] = factors["opportunities"] * lever("win_rate")
+    factors["revenue"] = factors["clients"] * lever("revenue_per_client")
+    factors["margin"] = factors["revenue"] * lever("margin_rate")
+    out = {col: cols[col] * factors[col] for col in _MOVED_VOLUMES}
+    channel_cost = _per_channel(channel, [v.channel_cost for v in variants])
+    hourly = lever("hourly_rate")
     for part, item, labour in zip(COST_PARTS, COST_ITEMS, LABOUR_PARTS, strict=True):
-        amount = cols[part]
-        if levers.hourly_rate != 1.0 and labour in cols:
+        amount = np.broadcast_to(cols[part], volume.shape)
+        if labour in cols and (hourly != 1.0).any():
             share = cols[labour]
-            amount = amount - share + share * levers.hourly_rate
-        scale = factors["channel_cost"] * levers.cost_item.get(item, 1.0)
+            # A lever at 1 leaves the amount as it is (amount − share + share is not always
+            # amount in floating point).
+            amount = np.where(hourly != 1.0, amount - share + share * hourly, amount)
+        scale = channel_cost * np.array([[v.cost_item.get(item, 1.0)] for v in variants])
         if item.endswith("variable"):
-            scale = scale * factors["contacts"]
+            scale = scale * volume
         out[part] = amount * scale
     return out
+
+
+def _validate(levers: Levers) -> None:
+    for key, value in levers.flat().items():
+        _check(value, key)
 
 
 def apply_levers(table: pd.DataFrame, levers: Levers) -> pd.DataFrame:
@@ -276,20 +331,86 @@ def apply_levers(table: pd.DataFrame, levers: Levers) -> pd.DataFrame:
     >>> [float(s[c]) for c in ("clients", "cost_direct_fixed", "cost_direct_variable")]
     [20.0, 2000.0, 12000.0]
     """
-    for key, value in levers.flat().items():
-        _check(value, key)
-    cols = _columns(table)
-    factors = _factors(cols, levers)
+    _validate(levers)
     out = table.copy()
-    for col in ("contacts", "leads", "opportunities", "meetings", "clients", "revenue",
-                "margin"):
-        out[col] = cols[col] * factors[col]
-    for part, values in _costs(cols, levers, factors).items():
-        out[part] = values
+    for col, values in _moved(_columns(table), [levers]).items():
+        out[col] = values[0]
     return out
 
 
-def scenario_roi(table: pd.DataFrame | dict[str, np.ndarray], levers: Levers, *,
+def scenario_columns(prepared: Prepared, levers: Levers) -> dict[str, np.ndarray]:
+    """The numbers of ``apply_levers(prepared.table, levers)`` as arrays, one per cost part
+    and volume (``roi_core.kpis.kpis_of`` takes them), without building the table.
+
+    >>> t = pd.DataFrame({"campaign_id": ["A"], "channel": ["calls"],
+    ...     "month": pd.to_datetime(["2026-01-01"]), "cost_direct_fixed": [2000.0],
+    ...     "cost_direct_variable": [6000.0], "cost_indirect_fixed": [0.0],
+    ...     "cost_indirect_variable": [0.0], "targets": [1000.0], "contacts": [800.0],
+    ...     "leads": [120.0], "opportunities": [30.0], "meetings": [20.0], "clients": [10.0],
+    ...     "revenue": [60000.0], "margin": [24000.0]})
+    >>> float(scenario_columns(prepare(t), Levers(contacts=2.0))["cost_direct_variable"][0])
+    12000.0
+    """
+    _validate(levers)
+    out = {col: prepared.columns[col] for col in COST_PARTS + VOLUMES}
+    out.update({col: values[0] for col, values in _moved(prepared.columns, [levers]).items()})
+    return out
+
+
+def scenario_kpis(prepared: Prepared, levers: Levers | Mapping[str, np.ndarray],
+                  by: str = "total", *, include_indirect: bool = True,
+                  basis: str = "margin") -> pd.DataFrame:
+    """``compute_kpis(apply_levers(prepared.table, levers), by, ...)``, the same numbers to
+    the last bit, in a fraction of its time (the groups are made once, by ``prepare``).
+
+    ``levers``: the scenario's levers, or its ``scenario_columns`` (computed once for several
+    groupings).
+    """
+    numbers = scenario_columns(prepared, levers) if isinstance(levers, Levers) else levers
+    groups = prepared.groupings.get(by) or grouping(prepared.table, by)
+    return kpis_of(numbers, groups, include_indirect=include_indirect, basis=basis)
+
+
+def _cost_gain(cols: dict[str, np.ndarray], variants: list[Levers], include_indirect: bool,
+               basis: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per variant and fact row: the cost (blank when no part is recorded), the gain, and
+    whether the row's cost is recorded."""
+    moved = _moved(cols, variants)
+    parts = COST_PARTS if include_indirect else COST_PARTS[:2]
+    stacked = np.stack([moved[p] for p in parts])
+    recorded = ~np.isnan(stacked).all(axis=0)
+    cost = np.where(recorded, np.nansum(stacked, axis=0), np.nan)
+    return cost, moved[basis], recorded
+
+
+def _masked_sums(values: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Σ of each row's kept values (``values[i][kept[i]].sum()`` for every row i)."""
+    if kept.all():
+        return values.sum(axis=1)
+    return np.array([v[k].sum() for v, k in zip(values, kept, strict=True)])
+
+
+def _rois(cols: dict[str, np.ndarray], variants: list[Levers], include_indirect: bool,
+          basis: str) -> np.ndarray:
+    """The whole table's ROI under each of ``variants`` (``scenario_roi``)."""
+    out = []
+    for start in range(0, len(variants), _CHUNK):
+        cost, gain, _ = _cost_gain(cols, variants[start:start + _CHUNK], include_indirect,
+                                   basis)
+        both = ~np.isnan(cost) & ~np.isnan(gain)
+        total_cost = _masked_sums(cost, both)
+        total_gain = _masked_sums(gain, both)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            roi = (total_gain - total_cost) / total_cost
+        out.append(np.where(both.any(axis=1) & (total_cost != 0), roi, np.nan))
+    return np.concatenate(out) if out else np.array([])
+
+
+# Variants evaluated together (a sensitivity's 80-odd): bounded memory on large tables.
+_CHUNK = 32
+
+
+def scenario_roi(table: pd.DataFrame | Prepared | dict[str, np.ndarray], levers: Levers, *,
                  include_indirect: bool = True, basis: str = "margin") -> float:
     """The whole table's ROI under ``levers``, fast (numpy, no grouping).
 
@@ -304,19 +425,8 @@ def scenario_roi(table: pd.DataFrame | dict[str, np.ndarray], levers: Levers, *,
     >>> scenario_roi(t, Levers()), scenario_roi(t, Levers(win_rate=0.5))
     (2.0, 0.5)
     """
-    cols = _columns(table)
-    factors = _factors(cols, levers)
-    costs = _costs(cols, levers, factors)
-    parts = COST_PARTS if include_indirect else COST_PARTS[:2]
-    stacked = np.vstack([costs[p] for p in parts])
-    recorded = ~np.isnan(stacked).all(axis=0)
-    cost = np.where(recorded, np.nansum(stacked, axis=0), np.nan)
-    gain = cols[basis] * factors[basis]
-    both = ~np.isnan(cost) & ~np.isnan(gain)
-    total_cost = cost[both].sum()
-    if not both.any() or total_cost == 0:
-        return float("nan")
-    return float((gain[both].sum() - total_cost) / total_cost)
+    cols = table if isinstance(table, dict) else _columns(table)
+    return float(_rois(cols, [levers], include_indirect, basis)[0])
 
 
 def compare_kpis(table: pd.DataFrame, levers: Levers, by: str = "total", *,
@@ -361,8 +471,9 @@ BREAK_EVEN_LEVERS = ["contacts", "win_rate", "revenue_per_client", "margin_rate"
                      "hourly_rate"]
 
 
-def break_even(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = True,
-               basis: str = "margin", totals: pd.Series | None = None) -> pd.DataFrame:
+def break_even(table: pd.DataFrame | Prepared, levers: Levers, *,
+               include_indirect: bool = True, basis: str = "margin",
+               totals: pd.Series | None = None) -> pd.DataFrame:
     """For each lever, the multiplier at which the scenario's ROI is 0, other levers held.
 
     Gain and cost are affine in any single lever, so two evaluations give the root. Shape
@@ -372,23 +483,25 @@ def break_even(table: pd.DataFrame, levers: Levers, *, include_indirect: bool = 
     ``value_at_break_even`` in the KPI's own unit (win rate as a fraction, contacts, …).
     ``totals``: the scenario's total KPIs when the caller has them already (same options).
     """
-    keys = list(BREAK_EVEN_LEVERS) + [f"cost.{c}" for c in _channels(table)]
+    frame = table.table if isinstance(table, Prepared) else table
+    keys = list(BREAK_EVEN_LEVERS) + [f"cost.{c}" for c in _table_channels(table)]
     flat = levers.flat()
     scen = totals if totals is not None else compute_kpis(
-        apply_levers(table, levers), "total", include_indirect=include_indirect,
+        apply_levers(frame, levers), "total", include_indirect=include_indirect,
         basis=basis).iloc[0]
     units = {"contacts": "contacts", "win_rate": "win_rate",
              "revenue_per_client": "revenue_per_client", "margin_rate": None}
     cols = _columns(table)
+    variants = [levers.with_lever(key, x) for key in keys for x in (0.0, 1.0)]
+    cost, gain, recorded = _cost_gain(cols, variants, include_indirect, basis)
+    # Rows count when cost and gain are recorded at the baseline (a zero lever must not
+    # change which rows count).
+    both = recorded & ~np.isnan(cols[basis])
+    gains, costs = _masked_sums(gain, both), _masked_sums(cost, both)
     rows = []
-    for key in keys:
-        gains, costs = [], []
-        for x in (0.0, 1.0):
-            gain, cost = _gain_cost_at(cols, levers.with_lever(key, x), include_indirect,
-                                       basis)
-            gains.append(gain)
-            costs.append(cost)
-        root = _affine_root(costs[0], costs[1], gains[0], gains[1])
+    for i, key in enumerate(keys):
+        root = _affine_root(float(costs[2 * i]), float(costs[2 * i + 1]),
+                            float(gains[2 * i]), float(gains[2 * i + 1]))
         current = flat.get(key, 1.0)
         unit = units.get(key)
         now = float(scen[unit]) if unit else float("nan")
@@ -406,27 +519,15 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b and np.isfinite(a) and np.isfinite(b) else float("nan")
 
 
-def _gain_cost_at(cols: dict[str, np.ndarray], levers: Levers, include_indirect: bool,
-                  basis: str) -> tuple[float, float]:
-    factors = _factors(cols, levers)
-    costs = _costs(cols, levers, factors)
-    parts = COST_PARTS if include_indirect else COST_PARTS[:2]
-    stacked = np.vstack([costs[p] for p in parts])
-    recorded = ~np.isnan(stacked).all(axis=0)
-    # Rows count when cost and gain are recorded at the baseline (a zero lever must not
-    # change which rows count).
-    cost = np.where(recorded, np.nansum(stacked, axis=0), np.nan)
-    base_gain = cols[basis]
-    gain = base_gain * factors[basis]
-    both = recorded & ~np.isnan(base_gain)
-    return float(gain[both].sum()), float(cost[both].sum())
-
-
 def _channels(table: pd.DataFrame) -> list[str]:
     return sorted(str(c) for c in table["channel"].dropna().unique())
 
 
-def sensitivity(table: pd.DataFrame, levers: Levers, *, step: float = 0.10,
+def _table_channels(table: pd.DataFrame | Prepared) -> list[str]:
+    return table.channels if isinstance(table, Prepared) else _channels(table)
+
+
+def sensitivity(table: pd.DataFrame | Prepared, levers: Levers, *, step: float = 0.10,
                 include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
     """Tornado: the ROI change when each lever alone moves by −step and +step (relative).
 
@@ -434,7 +535,7 @@ def sensitivity(table: pd.DataFrame, levers: Levers, *, step: float = 0.10,
     ``lever``, ``roi`` (the scenario's), ``roi_low``, ``roi_high``, ``delta_low``,
     ``delta_high``, ``swing`` = |roi_high − roi_low|, ``rank`` (1 = most sensitive). Ties
     (equal swings to 12 significant digits) rank in the order of the lever keys, so ranks
-    are stable.
+    are stable. Every ROI is ``scenario_roi``'s, all of them evaluated in one pass.
 
     >>> t = pd.DataFrame({"channel": ["x"], "cost_direct_fixed": [8000.0],
     ...     "cost_direct_variable": [0.0], "cost_indirect_fixed": [0.0],
@@ -445,27 +546,27 @@ def sensitivity(table: pd.DataFrame, levers: Levers, *, step: float = 0.10,
     >>> s.set_index("lever").loc["win_rate", ["delta_low", "delta_high"]].round(3).tolist()
     [-0.3, 0.3]
     """
-    opts = {"include_indirect": include_indirect, "basis": basis}
-    cols = _columns(table)
-    roi_now = scenario_roi(cols, levers, **opts)
+    channels = _table_channels(table)
     flat = levers.flat()
-    keys = (list(SCALAR_LEVERS) + [f"cost.{c}" for c in _channels(table)]
-            + [f"volume.{c}" for c in _channels(table)] + [f"item.{i}" for i in COST_ITEMS])
-    rows = []
-    for order, key in enumerate(keys):
+    keys = (list(SCALAR_LEVERS) + [f"cost.{c}" for c in channels]
+            + [f"volume.{c}" for c in channels] + [f"item.{i}" for i in COST_ITEMS])
+    variants = [levers]
+    for key in keys:
         current = flat.get(key, 1.0)
-        low = scenario_roi(cols, levers.with_lever(key, current * (1 - step)), **opts)
-        high = scenario_roi(cols, levers.with_lever(key, current * (1 + step)), **opts)
-        rows.append({"lever": key, "order": order, "roi": roi_now, "roi_low": low,
-                     "roi_high": high, "delta_low": low - roi_now, "delta_high": high - roi_now})
-    out = pd.DataFrame(rows)
-    out["swing"] = (out["roi_high"] - out["roi_low"]).abs()
-    key = out["swing"].map(lambda v: float(f"{v:.12g}") if np.isfinite(v) else -1.0)
-    out = out.assign(_key=key).sort_values(["_key", "order"], ascending=[False, True],
-                                           kind="stable")
-    out["rank"] = np.arange(1, len(out) + 1)
-    cols = ["lever", "roi", "roi_low", "roi_high", "delta_low", "delta_high", "swing", "rank"]
-    return out[cols].reset_index(drop=True)
+        variants += [levers.with_lever(key, current * (1 - step)),
+                     levers.with_lever(key, current * (1 + step))]
+    rois = _rois(_columns(table), variants, include_indirect, basis)
+    roi_now, low, high = rois[0], rois[1::2], rois[2::2]
+    swing = np.abs(high - low)
+    # Ranked on 12 significant digits: a swing that differs in its last bits only (row
+    # order, the currency unit) is a tie, broken by the order of the lever keys.
+    rounded = np.array([float(f"{v:.12g}") if np.isfinite(v) else -1.0 for v in swing])
+    order = np.lexsort((np.arange(len(keys)), -rounded))
+    return pd.DataFrame({
+        "lever": np.array(keys, dtype=object)[order], "roi": np.full(len(keys), roi_now),
+        "roi_low": low[order], "roi_high": high[order], "delta_low": (low - roi_now)[order],
+        "delta_high": (high - roi_now)[order], "swing": swing[order],
+        "rank": np.arange(1, len(keys) + 1)})
 
 
 def _parse(value: object, key: str) -> float:

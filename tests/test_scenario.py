@@ -27,6 +27,9 @@ from roi_core.scenario import (
     delta_table,
     from_json,
     from_query,
+    prepare,
+    scenario_columns,
+    scenario_kpis,
     scenario_roi,
     sensitivity,
     to_json,
@@ -327,3 +330,48 @@ def test_query_round_trip_property(levers: Levers) -> None:
     back = from_query(to_query(levers))
     for key, value in levers.flat().items():
         assert back.flat().get(key, 1.0) == pytest.approx(value, rel=1e-5)
+
+
+# --- the prepared table: the app's path on every slider move ----------------------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(levers=lever_sets, by=st.sampled_from(["total", "channel", "month", "campaign"]),
+       include_indirect=st.booleans(), basis=st.sampled_from(["margin", "revenue"]))
+def test_scenario_kpis_are_compute_kpis_of_apply_levers_to_the_last_bit(
+        company: pd.DataFrame, levers: Levers, by: str, include_indirect: bool,
+        basis: str) -> None:
+    opts = {"include_indirect": include_indirect, "basis": basis}
+    prepared = prepare(company, by=("total", "channel", "month"))  # campaign: made on demand
+    expected = compute_kpis(apply_levers(company, levers), by, **opts)
+    pd.testing.assert_frame_equal(scenario_kpis(prepared, levers, by, **opts), expected,
+                                  check_exact=True)
+    numbers = scenario_columns(prepared, levers)
+    pd.testing.assert_frame_equal(scenario_kpis(prepared, numbers, by, **opts), expected,
+                                  check_exact=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(levers=lever_sets, include_indirect=st.booleans())
+def test_sensitivity_and_break_even_evaluate_each_lever_as_scenario_roi_does(
+        company: pd.DataFrame, levers: Levers, include_indirect: bool) -> None:
+    # All the variants are evaluated in one pass; each must be the ROI of its own scenario.
+    s = sensitivity(company, levers, include_indirect=include_indirect).set_index("lever")
+    flat = levers.flat()
+    for key in ("win_rate", "hourly_rate", "cost.events", "volume.emailing",
+                "item.indirect_variable"):
+        current = flat.get(key, 1.0)
+        for side, factor in (("roi_low", 0.9), ("roi_high", 1.1)):
+            expected = scenario_roi(company, levers.with_lever(key, current * factor),
+                                    include_indirect=include_indirect)
+            np.testing.assert_array_equal(s.loc[key, side], expected)
+    prepared = prepare(company)
+    pd.testing.assert_frame_equal(sensitivity(prepared, levers, include_indirect=include_indirect),
+                                  s.reset_index(), check_exact=True)
+    pd.testing.assert_frame_equal(break_even(prepared, levers, include_indirect=include_indirect),
+                                  break_even(company, levers, include_indirect=include_indirect),
+                                  check_exact=True)
+
+
+def test_a_bad_lever_is_refused_on_the_prepared_path_too(company: pd.DataFrame) -> None:
+    with pytest.raises(InputError, match="win_rate"):
+        scenario_columns(prepare(company), Levers(win_rate=-1.0))
