@@ -98,14 +98,16 @@ def bench_scenario() -> list[tuple[str, float, float]]:
 
 _WATCH = """
 () => { window.__bench = new Promise((resolve) => {
-  const roi = () => document.querySelector('marimo-stat[data-label=\\'"ROI"\\']');
-  // Each chart and table (roi_core.live) writes the revision it shows on its element, inside
-  // the widget's shadow root, once drawn; a chart's element holds a Vega embed.
-  const widgets = () => Array.from(document.querySelectorAll('marimo-anywidget'))
+  // The cards, each chart and each table (roi_core.live) sit in widgets' shadow roots; each
+  // writes the revision it shows on its element once drawn; a chart's holds a Vega embed.
+  const shown = () => Array.from(document.querySelectorAll('marimo-anywidget'))
       .map((e) => e.shadowRoot && e.shadowRoot.querySelector('[data-revision]'))
       .filter((e) => e);
+  const roi = () => shown().map((e) => e.querySelector('.roi-card[data-kpi="roi"]'))
+      .find((e) => e);
+  const widgets = () => shown().filter((e) => !e.querySelector('.roi-cards'));
   const isChart = widgets().map((e) => e.querySelector('.vega-embed') !== null);
-  const roiBefore = roi() ? roi().getAttribute('data-value') : null;
+  const roiBefore = roi() ? roi().dataset.value : null;
   const before = widgets().map((e) => e.dataset.revision);
   let t0 = null, tCards = null;
   const done = before.map(() => null);
@@ -115,7 +117,7 @@ _WATCH = """
     if (t0 === null) return;
     const now = performance.now();
     const r = roi();
-    if (tCards === null && r && r.getAttribute('data-value') !== roiBefore) tCards = now;
+    if (tCards === null && r && r.dataset.value !== roiBefore) tCards = now;
     widgets().forEach((e, i) => {
       if (done[i] === null && e.dataset.revision !== before[i]) done[i] = now;
     });

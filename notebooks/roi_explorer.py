@@ -330,39 +330,11 @@ def _(basis, facts, indirect, lang):
         base_total = compute_kpis(facts, "total", **kpi_options).iloc[0]
         base_channel = compute_kpis(facts, "channel", **kpi_options)
         base_month = compute_kpis(facts, "month", **kpi_options)
+        # Read once for the scenarios of the slider moves to come (sc.scenario_kpis).
+        prepared = sc.prepare(facts, by=("total", "channel", "month"))
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    return base_channel, base_month, base_total, kpi_options
-
-
-@app.cell
-def _(base_total, dataset, facts, kpi_options, lang, lever_cost, lever_funnel, lever_items,
-      lever_volume, levers_now):
-    # A slider move runs this cell first: the levers, the scenario's totals through the same
-    # KPI engine, and the cards. The cells of a move are kept few (each one is a handful of
-    # messages to the browser).
-    levers = sc.Levers(
-        **{k: float(v) for k, v in lever_funnel.value.items()},
-        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
-        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
-        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
-    levers_now["levers"] = levers
-    try:
-        scenario_facts = sc.apply_levers(facts, levers)
-        scen_total = compute_kpis(scenario_facts, "total", **kpi_options).iloc[0]
-    except InputError as _err:
-        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    scenario_active = not levers.is_baseline()
-    _cards = view.kpi_cards(base_total, scen_total if scenario_active else None, lang=lang,
-                            currency=dataset.currency)
-    mo.vstack([mo.md(f"## {view.text('headline', lang)}"), mo.hstack(
-        [mo.stat(value=c["value"], label=c["label"], caption=c["delta"],
-                 direction=c["direction"], target_direction=c["target_direction"],
-                 bordered=True) for c in _cards],
-        wrap=True, gap=0.5, justify="start")])
-    return levers, scen_total, scenario_active, scenario_facts
+    return base_channel, base_month, base_total, kpi_options, prepared
 
 
 @app.cell
@@ -371,7 +343,7 @@ def _():
     # a slider move sends new rows, not new outputs for the browser to rebuild.
     live = {name: LiveChart() for name in ("funnel", "channels", "efficiency", "month",
                                            "tornado")}
-    live.update({name: LiveHtml() for name in ("break_even", "kpi_table")})
+    live.update({name: LiveHtml() for name in ("cards", "break_even", "kpi_table")})
     return (live,)
 
 
@@ -381,6 +353,7 @@ def _(facts, lang, live):
     # the charts and tables away rather than leave the last ones on screen.
     facts
     mo.vstack([
+        mo.md(f"## {view.text('headline', lang)}"), mo.ui.anywidget(live["cards"]),
         mo.md(f"## {view.text('funnel', lang)}"), mo.ui.anywidget(live["funnel"]),
         mo.md(f"## {view.text('channels', lang)}"), mo.ui.anywidget(live["channels"]),
         mo.md(f"### {view.text('efficiency', lang)}"), mo.ui.anywidget(live["efficiency"]),
@@ -393,16 +366,34 @@ def _(facts, lang, live):
 
 
 @app.cell
-def _(base_channel, base_month, base_total, dataset, facts, kpi_options, lang, levers, live,
-      scen_total, scenario_active, scenario_facts):
-    # Everything below the cards, in one cell (each cell of a move costs its own messages):
-    # the charts and tables redrawn in place (specs from cached layouts: charts.*_spec), each
-    # sent as soon as it is ready so that the browser draws it while the next is computed.
+def _(base_channel, base_month, base_total, dataset, kpi_options, lang, lever_cost,
+      lever_funnel, lever_items, lever_volume, levers_now, live, prepared):
+    # A slider move runs this cell alone (each cell of a move costs its own messages and page
+    # updates): the levers, the scenario's totals through the same KPI engine, the cards, then
+    # the charts and tables, each redrawn in place (roi_core.live) and sent as soon as it is
+    # ready so that the browser draws it while the next is computed.
+    levers = sc.Levers(
+        **{k: float(v) for k, v in lever_funnel.value.items()},
+        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
+        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
+        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
+    levers_now["levers"] = levers
+    try:
+        _numbers = sc.scenario_columns(prepared, levers)
+        scen_total = sc.scenario_kpis(prepared, _numbers, "total", **kpi_options).iloc[0]
+    except InputError as _err:
+        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
+    except Exception:  # noqa: BLE001 - never a traceback on screen
+        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+    scenario_active = not levers.is_baseline()
+    live["cards"].show(view.cards_html(view.kpi_cards(
+        base_total, scen_total if scenario_active else None, lang=lang,
+        currency=dataset.currency)))
     _b, _s = view.series_names(lang)
     try:
         _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
         live["funnel"].show(charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
-        scen_channel = compute_kpis(scenario_facts, "channel", **kpi_options)
+        scen_channel = sc.scenario_kpis(prepared, _numbers, "channel", **kpi_options)
         _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
         live["channels"].show(charts.channel_spec(charts.compare_channel_data(
             {_b: base_channel, _s: scen_channel}, _metrics, lang), lang, series="series")
@@ -410,16 +401,16 @@ def _(base_channel, base_month, base_total, dataset, facts, kpi_options, lang, l
             charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang))
         live["efficiency"].show(charts.efficiency_spec(scen_channel, lang))
         _month = (charts.roi_by_month_spec(charts.with_series(
-            {_b: base_month, _s: compute_kpis(scenario_facts, "month", **kpi_options)}),
+            {_b: base_month, _s: sc.scenario_kpis(prepared, _numbers, "month", **kpi_options)}),
             lang, series="series") if scenario_active else
             charts.roi_by_month_spec(base_month, lang))
         live["month"].show(_month)
-        sensitivity = sc.sensitivity(facts, levers, **kpi_options)
+        sensitivity = sc.sensitivity(prepared, levers, **kpi_options)
         _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
         live["tornado"].show(charts.tornado_spec(
             charts.tornado_data(sensitivity, _labels, lang=lang), lang))
         # The tables are plain HTML (no download: ROI_ALLOW_DOWNLOAD offers the export).
-        break_even = sc.break_even(facts, levers, totals=scen_total, **kpi_options)
+        break_even = sc.break_even(prepared, levers, totals=scen_total, **kpi_options)
         live["break_even"].show(view.table_html(
             view.break_even_view(break_even, lang, dataset.currency)))
         live["kpi_table"].show(view.table_html(
@@ -435,7 +426,7 @@ def _(base_channel, base_month, base_total, dataset, facts, kpi_options, lang, l
     for _key, _value in _wanted.items():
         if _params.get(_key) != _value:
             _params[_key] = _value
-    return break_even, scen_channel, sensitivity
+    return break_even, scen_channel, scen_total, scenario_active, sensitivity
 
 
 @app.cell

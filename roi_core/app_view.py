@@ -209,6 +209,39 @@ def break_even_view(table: pd.DataFrame, lang: str = "fr", currency: str = "EUR"
     return pd.DataFrame(rows)
 
 
+def cards_html(cards: Sequence[dict[str, object]]) -> str:
+    """The KPI cards (``kpi_cards``) as HTML, every text escaped: one ``div.roi-card`` per
+    card, its ``data-kpi``, ``data-label``, ``data-value`` and ``data-caption`` naming what
+    it shows; ``data-good`` says whether the scenario moves the KPI the right way.
+
+    >>> cards = kpi_cards(pd.Series({"roi": 2.0}), pd.Series({"roi": 1.5}), ["roi"], "en")
+    >>> html_text = cards_html(cards)
+    >>> 'data-kpi="roi"' in html_text, 'data-value="150.0%"' in html_text
+    (True, True)
+    >>> 'data-good="false"' in html_text, "▼" in html_text
+    (True, True)
+    """
+    def attr(value: object) -> str:
+        return html.escape("" if value is None else str(value), quote=True)
+
+    parts = []
+    for card in cards:
+        direction, delta = card.get("direction"), card.get("delta")
+        good = ("" if direction is None else
+                ' data-good="true"' if direction == card.get("target_direction")
+                else ' data-good="false"')
+        arrow = {"increase": "▲ ", "decrease": "▼ "}.get(str(direction), "")
+        caption = (f'<div class="roi-card-caption">{attr(arrow)}{attr(delta)}</div>'
+                   if delta else "")
+        parts.append(
+            f'<div class="roi-card" data-kpi="{attr(card["name"])}" '
+            f'data-label="{attr(card["label"])}" data-value="{attr(card["value"])}" '
+            f'data-caption="{attr(delta)}"{good}>'
+            f'<div class="roi-card-label">{attr(card["label"])}</div>'
+            f'<div class="roi-card-value">{attr(card["value"])}</div>{caption}</div>')
+    return f'<div class="roi-cards">{"".join(parts)}</div>'
+
+
 def table_html(frame: pd.DataFrame) -> str:
     """A display table (``kpi_view``, ``break_even_view``) as an HTML table, every header and
     cell escaped (names come from the user's workbook): ``<table class="roi-table">``.

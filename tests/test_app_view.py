@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from roi_core.app_view import TEXT, kpi_cards, kpi_view, text
+from roi_core.app_view import TEXT, cards_html, kpi_cards, kpi_view, text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -51,3 +51,21 @@ def test_kpi_view_labels_and_formats(lang: str, header: str, value: str) -> None
     view = kpi_view(k, "channel", ["cost_per_lead"], lang)
     assert list(view.columns)[1] == header
     assert view.iloc[0, 1] == value
+
+
+def test_cards_html_shows_each_card_escaped_with_its_direction() -> None:
+    base = pd.Series({"cost": 8000.0, "roi": 2.0, "clients": 10.0})
+    scen = pd.Series({"cost": 6000.0, "roi": 1.5, "clients": 10.0})
+    page = cards_html(kpi_cards(base, scen, ["cost", "roi", "clients"], "fr"))
+    assert page.count('class="roi-card"') == 3
+    # cheaper is better: a lower cost is good news, a lower ROI is not, no move is neither
+    assert 'data-kpi="cost" data-label="Coût" data-value="6\u202f000\u00a0€"' in page
+    cost, roi, clients = page.split('<div class="roi-card" ')[1:]
+    assert 'data-good="true"' in cost and "▼" in cost
+    assert 'data-good="false"' in roi and "▼" in roi
+    assert "data-good" not in clients and "roi-card-caption" not in clients
+    baseline = cards_html(kpi_cards(base, None, ["cost"], "fr"))
+    assert 'data-caption=""' in baseline and "▲" not in baseline and "▼" not in baseline
+    evil = cards_html([{"name": "x", "label": '<img src=x onerror="alert(1)">', "value": "1",
+                        "delta": None, "direction": None, "target_direction": "increase"}])
+    assert "<img" not in evil and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in evil
