@@ -19,7 +19,7 @@ with app.setup:
     from roi_core.formatting import LANGS, label
     from roi_core.io import load_bytes, load_workbook
     from roi_core.kpis import compute_kpis
-    from roi_core.live import LiveChart, LiveHtml
+    from roi_core.live import LiveChart, LiveHtml, LiveUrl
 
     # Deployment settings (environment, read once per session).
     PROJECT_DIR = Path(roi_core.__file__).resolve().parents[1]
@@ -166,14 +166,18 @@ def _(base, filters, lang):
 
 
 @app.cell
-def _(base, get_lever_rev, lang, set_scenario_error):
-    # The sliders start from the levers in the URL (a shared link reopens its scenario).
+def _(base, get_lever_rev, lang, levers_now, set_scenario_error):
+    # The sliders start from the levers in the URL (a shared link reopens its scenario), and
+    # when rebuilt (language, reset, scenario file, workbook) from the levers of the moment.
     get_lever_rev()
-    try:
-        _start = sc.from_query(mo.query_params().to_dict())
-    except InputError as _err:
-        set_scenario_error(str(_err))
-        _start = sc.Levers()
+    if "levers" in levers_now:
+        _start = levers_now["levers"]
+    else:
+        try:
+            _start = sc.from_query(mo.query_params().to_dict())
+        except InputError as _err:
+            set_scenario_error(str(_err))
+            _start = sc.Levers()
     _flat = _start.flat()
 
     def _slider(key, kind=None):
@@ -203,19 +207,17 @@ def _(base, get_lever_rev, lang, set_scenario_error):
 
 @app.cell
 def _():
-    # The levers of the moment, read when the viewer saves the scenario (a download built on
-    # the click): moving a slider then does not redraw the sidebar.
+    # The levers of the moment, written on each move: read when the viewer saves or exports
+    # the scenario (built on the click: moving a slider then does not redraw the sidebar) and
+    # when the sliders are rebuilt.
     levers_now = {}
     return (levers_now,)
 
 
 @app.cell
-def _(lang, set_lever_rev):
+def _(lang, levers_now, set_lever_rev):
     def _reset(_value):
-        _params = mo.query_params()
-        for _key in list(_params.to_dict()):
-            if sc.is_lever_key(_key):
-                del _params[_key]
+        levers_now["levers"] = sc.Levers()
         set_lever_rev(lambda r: r + 1)
         return _value
 
@@ -227,8 +229,8 @@ def _(lang, set_lever_rev):
 
 
 @app.cell
-def _(scenario_upload, set_lever_rev, set_scenario_error):
-    # A saved scenario replaces the levers (through the URL, which the sliders read).
+def _(levers_now, scenario_upload, set_lever_rev, set_scenario_error):
+    # A saved scenario replaces the levers (the sliders are rebuilt from them).
     if scenario_upload.value:
         _file = scenario_upload.value[0]
         try:
@@ -236,12 +238,7 @@ def _(scenario_upload, set_lever_rev, set_scenario_error):
         except InputError as _err:
             set_scenario_error(str(_err))
         else:
-            _params = mo.query_params()
-            for _key in list(_params.to_dict()):
-                if sc.is_lever_key(_key):
-                    del _params[_key]
-            for _key, _value in sc.to_query(_levers).items():
-                _params[_key] = _value
+            levers_now["levers"] = _levers
             set_scenario_error(None)
             set_lever_rev(lambda r: r + 1)
     return
@@ -344,6 +341,8 @@ def _():
     live = {name: LiveChart() for name in ("funnel", "channels", "efficiency", "month",
                                            "tornado")}
     live.update({name: LiveHtml() for name in ("cards", "break_even", "kpi_table")})
+    # The scenario's levers in the page's address: a copied link reopens the scenario.
+    live["url"] = LiveUrl(names=sc.LEVER_QUERY_NAMES, prefixes=sc.LEVER_QUERY_PREFIXES)
     return (live,)
 
 
@@ -361,6 +360,7 @@ def _(facts, lang, live):
         mo.md(f"## {view.text('tornado', lang)}"), mo.ui.anywidget(live["tornado"]),
         mo.md(f"## {view.text('break_even', lang)}"), mo.ui.anywidget(live["break_even"]),
         mo.md(f"## {view.text('kpi_table', lang)}"), mo.ui.anywidget(live["kpi_table"]),
+        mo.ui.anywidget(live["url"]),
     ])
     return
 
@@ -417,15 +417,9 @@ def _(base_channel, base_month, base_total, dataset, kpi_options, lang, lever_co
             view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency)))
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    # Last, the URL, in step with the sliders (no cell reads it again: no loop); the
-    # browser's history update then waits for the figures, not they for it.
-    _params = mo.query_params()
-    _wanted = sc.to_query(levers)
-    for _key in [k for k in _params.to_dict() if sc.is_lever_key(k) and k not in _wanted]:
-        del _params[_key]
-    for _key, _value in _wanted.items():
-        if _params.get(_key) != _value:
-            _params[_key] = _value
+    # Last, the address, in step with the sliders (the browser updates it once the moves
+    # pause: the history update never holds up the figures).
+    live["url"].show(sc.to_query(levers))
     return break_even, scen_channel, scen_total, scenario_active, sensitivity
 
 

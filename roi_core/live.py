@@ -12,6 +12,8 @@ element already on the page:
   anew. The browser code (``live_chart.js``) is bundled with Vega-Embed, Vega-Lite and Vega
   by vl-convert, offline, once per process: the page loads nothing from the network.
 - ``LiveHtml``: a piece of HTML (``roi_core.app_view.table_html``) replaces the last one.
+- ``LiveUrl``: query parameters put in the page's address (replaced, once the moves pause),
+  so that a copied link reopens the scenario.
 
 Each writes the revision it shows in its element's ``data-revision`` once drawn (tests and
 ``benchmarks/bench_app.py`` wait on it).
@@ -93,4 +95,33 @@ class LiveHtml(anywidget.AnyWidget):
         """Send ``html`` to the browser (one message: the HTML and its revision)."""
         with self.hold_sync():
             self.html = html
+            self.revision = self.revision + 1
+
+
+class LiveUrl(anywidget.AnyWidget):
+    """The page's query parameters named in ``names`` (or starting with one of ``prefixes``):
+    ``show`` the ones wanted, the others of those are removed; parameters of other names
+    are left as they are.
+
+    The browser replaces the address (no history entry per slider move) ``delay`` ms after
+    the last change: the history update, slow in a browser, never holds up the figures.
+    The widget draws nothing.
+
+    >>> url = LiveUrl(names=["win_rate"], prefixes=["cost."])
+    >>> url.show({"win_rate": "1.2"})
+    >>> url.params, url.revision
+    ({'win_rate': '1.2'}, 1)
+    """
+
+    _esm = traitlets.Unicode(_module("live_url.js")).tag(sync=True)
+    params = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
+    names = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    prefixes = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    delay = traitlets.Int(250).tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+
+    def show(self, params: dict[str, str]) -> None:
+        """Send the wanted parameters to the browser (one message)."""
+        with self.hold_sync():
+            self.params = dict(params)
             self.revision = self.revision + 1

@@ -80,6 +80,8 @@ __all__ = [
     "to_query",
     "from_query",
     "is_lever_key",
+    "LEVER_QUERY_NAMES",
+    "LEVER_QUERY_PREFIXES",
     "to_json",
     "from_json",
     "assumptions_table",
@@ -587,15 +589,21 @@ def to_query(levers: Levers) -> dict[str, str]:
     return {k: f"{v:.6g}" for k, v in levers.moved().items()}
 
 
+# The URL query parameters that are levers: these names, and these prefixes followed by a
+# channel's name (``is_lever_key``; the meeting app's address bar keeps them current).
+LEVER_QUERY_NAMES = SCALAR_LEVERS + [f"item.{item}" for item in COST_ITEMS]
+LEVER_QUERY_PREFIXES = ["cost.", "volume."]
+
+
 def is_lever_key(key: str) -> bool:
     """Whether a URL query parameter names a lever (``win_rate``, ``cost.<channel>``, …).
 
     >>> is_lever_key("win_rate"), is_lever_key("cost.events"), is_lever_key("lang")
     (True, True, False)
     """
-    kind, _, name = str(key).partition(".")
-    return ((kind in SCALAR_LEVERS and not name) or (kind in ("cost", "volume") and bool(name))
-            or (kind == "item" and name in COST_ITEMS))
+    key = str(key)
+    return key in LEVER_QUERY_NAMES or any(
+        key.startswith(prefix) and len(key) > len(prefix) for prefix in LEVER_QUERY_PREFIXES)
 
 
 def from_query(params: Mapping[str, object]) -> Levers:

@@ -113,6 +113,7 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     page.get_by_text("Volume et conversion").first.click()
     win_rate = page.locator("[role=slider]:visible").nth(3)  # contacts, lead, opportunity, win
     win_rate.focus()
+    history = page.evaluate("() => history.length")
     for _ in range(4):  # +0.05 each: ×1.2
         win_rate.press("ArrowRight")
     expected_roi = expected_card(demo, "roi", Levers(win_rate=1.2))
@@ -123,6 +124,8 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     caption = page.locator(_card("ROI")).first.get_attribute("data-caption")
     assert "vs référence" in caption
     page.wait_for_url(re.compile(r"win_rate=1\.2"))
+    # the address follows the sliders without a history entry per move
+    assert page.evaluate("() => history.length") == history
     # the funnel draws exactly roi_core's rows: baseline and scenario side by side
     table = base_table(load_workbook(demo))
     totals = {name: compute_kpis(t, "total").iloc[0] for name, t in
@@ -141,7 +144,8 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     page.wait_for_timeout(500)  # the other charts' last frames
     after = chart_images(page)
     assert sum(a != b for a, b in zip(before, after, strict=False)) >= 3
-    # switching the language keeps the scenario (the sliders are rebuilt from the URL)
+    # switching the language keeps the scenario (the sliders are rebuilt from the levers
+    # of the moment)
     page.locator("select:visible").first.select_option(label="English")
     wait_card(page, "ROI", kpi_value("roi", compute_kpis(
         apply_levers(base_table(load_workbook(demo)), Levers(win_rate=1.2)),
@@ -178,6 +182,7 @@ def test_a_shared_link_reopens_its_scenario_exports_and_resets(browser, marimo_s
     wait_card(page, "ROI", kpi_value("roi", compute_kpis(base_table(load_workbook(demo)),
                                                          "total").iloc[0]["roi"], "en"))
     page.wait_for_url(lambda url: "win_rate" not in url)
+    assert "lang=en" in page.url  # the address keeps what is not a lever
     context.close()
 
 
@@ -358,5 +363,12 @@ def test_saved_scenario_holds_the_levers_of_the_moment(browser, marimo_server,
     download_info.value.save_as(saved)
     levers = from_json(saved.read_bytes(), saved.name)
     assert levers.win_rate == pytest.approx(1.25)
+    # back to the baseline, then the saved file brings the scenario back, address included
+    page.get_by_role("button", name="Revenir à la référence").first.click()
+    wait_card(page, "ROI", expected_card(demo, "roi"))
+    page.wait_for_url(lambda url: "win_rate" not in url)
+    page.locator("input[type=file][accept*='.json']").first.set_input_files(str(saved))
+    wait_card(page, "ROI", expected_card(demo, "roi", Levers(win_rate=1.25)))
+    page.wait_for_url(re.compile(r"win_rate=1\.25"))
     assert_no_error(page)
     context.close()
