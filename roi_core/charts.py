@@ -82,7 +82,11 @@ def funnel_spec(data: pd.DataFrame, lang: str = "fr") -> dict:
 
 
 def _first_seen(data: pd.DataFrame, order: str, column: str) -> list:
-    return list(dict.fromkeys(data.sort_values(order)[column]))
+    """The distinct values of ``column`` in ``order`` (plain Python: a pandas sort costs more
+    than the rest of a spec on the app's slider moves)."""
+    pairs = sorted(zip(data[order].tolist(), data[column].tolist(), strict=True),
+                   key=lambda pair: pair[0])
+    return list(dict.fromkeys(value for _, value in pairs))
 
 
 def _funnel_layout(data: pd.DataFrame, lang: str, stages: list) -> alt.LayerChart:
@@ -171,8 +175,10 @@ def efficiency_spec(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -
 
 def _efficiency_frame(kpis: pd.DataFrame, by: str) -> pd.DataFrame:
     cols = [by, "cost_per_opportunity", "margin_per_client", "cost", "roi", "cac"]
-    drawn = (kpis["cost_per_opportunity"].notna() & kpis["margin_per_client"].notna()).to_numpy()
-    return kpis.loc[drawn, cols]
+    frame = kpis[cols]
+    drawn = ~(np.isnan(frame["cost_per_opportunity"].to_numpy(dtype=float))
+              | np.isnan(frame["margin_per_client"].to_numpy(dtype=float)))
+    return frame if drawn.all() else frame[drawn]
 
 
 def _efficiency_layout(data: pd.DataFrame, lang: str, by: str) -> alt.LayerChart:
@@ -211,7 +217,9 @@ def roi_by_month_spec(kpis: pd.DataFrame, lang: str = "fr", series: str | None =
 def _month_frame(kpis: pd.DataFrame, series: str | None) -> pd.DataFrame:
     # Only the columns drawn or in the tooltip: the rows travel to the browser on each move.
     cols = ["month", "roi", "cost", "margin"] + ([series] if series else [])
-    return kpis.dropna(subset=["month"])[cols]
+    frame = kpis[cols]
+    dated = frame["month"].notna().to_numpy()
+    return frame if dated.all() else frame[dated]
 
 
 def _month_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.LayerChart:
@@ -268,16 +276,20 @@ def tornado_data(sensitivity: pd.DataFrame, labels: dict[str, str], top: int = 1
     >>> tornado_data(s, {"win_rate": "Win rate"}, lang="en")[["side", "delta"]].values.tolist()
     [['-10%', -0.3], ['+10%', 0.3]]
     """
-    kept = sensitivity[sensitivity["swing"] > 0].sort_values("rank").head(top)
+    swing = sensitivity["swing"].to_numpy(dtype=float)
+    rank = sensitivity["rank"].to_numpy()
+    kept = np.flatnonzero(swing > 0)
+    kept = kept[np.argsort(rank[kept], kind="stable")][:top]
     low, high = (percent(-step, lang, decimals=0), "+" + percent(step, lang, decimals=0))
-    rows = []
-    for r in kept.to_dict("records"):
-        name = labels.get(r["lever"], r["lever"])
-        rows.append({"lever": name, "rank": int(r["rank"]), "side": low,
-                     "delta": float(r["delta_low"])})
-        rows.append({"lever": name, "rank": int(r["rank"]), "side": high,
-                     "delta": float(r["delta_high"])})
-    return pd.DataFrame(rows, columns=["lever", "rank", "side", "delta"])
+    names = [labels.get(k, k) for k in sensitivity["lever"].to_numpy(dtype=object)[kept]]
+    deltas = np.column_stack([sensitivity["delta_low"].to_numpy(dtype=float)[kept],
+                              sensitivity["delta_high"].to_numpy(dtype=float)[kept]])
+    # Low and high side by side for each lever kept, in rank order.
+    return pd.DataFrame({
+        "lever": np.repeat(np.array(names, dtype=object), 2),
+        "rank": np.repeat(rank[kept].astype(np.int64), 2),
+        "side": np.array([low, high] * len(kept), dtype=object),
+        "delta": deltas.reshape(-1)}, columns=["lever", "rank", "side", "delta"])
 
 
 def tornado_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:

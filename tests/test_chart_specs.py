@@ -71,3 +71,15 @@ def test_a_fast_spec_carries_the_new_rows_not_the_first_ones():
     assert [(r["channel"], r["cost_per_opportunity"]) for r in rows] == [("a", 99.0), ("b", 20.0)]
     spec["config"]["locale"] = None  # a caller changing its copy leaves the layout intact
     assert charts.efficiency_spec(second, "en")["config"]["locale"]["number"]["decimal"] == "."
+
+
+def test_tornado_keeps_the_top_ranked_levers_with_a_swing_low_then_high():
+    s = pd.DataFrame({"lever": ["a", "b", "c", "d", "e"], "rank": [3, 1, 5, 2, 4],
+                      "delta_low": [-0.1, -0.5, 0.0, -0.2, float("nan")],
+                      "delta_high": [0.1, 0.5, 0.0, 0.3, float("nan")],
+                      "swing": [0.2, 1.0, 0.0, 0.5, float("nan")]})
+    t = charts.tornado_data(s, {"b": "Lever B"}, top=2, lang="en")
+    assert t.values.tolist() == [["Lever B", 1, "-10%", -0.5], ["Lever B", 1, "+10%", 0.5],
+                                 ["d", 2, "-10%", -0.2], ["d", 2, "+10%", 0.3]]
+    assert charts.tornado_data(s, {}, lang="en")["lever"].tolist() == ["b", "b", "d", "d",
+                                                                       "a", "a"]
