@@ -244,8 +244,8 @@ def bench_browser(moves: int) -> list[tuple[str, float, float]]:
 
     def slider_of(page):
         page.locator(".vega-embed canvas").nth(4).wait_for()
-        page.get_by_text("Volume et conversion").first.click()
-        return page.locator("[role=slider]:visible").nth(3)  # win rate
+        page.get_by_text("Volume et conversion", exact=True).first.click()
+        return page.get_by_role("slider", name="Taux de signature", exact=True)
 
     results = _timed_moves(NOTEBOOKS / "roi_explorer.py", slider_of, _WATCH, moves)
     runs = {k: [r[k] for r in results]

@@ -10,8 +10,8 @@ with app.setup:
     import marimo as mo
 
     import roi_core
+    from roi_core import app_live, quality
     from roi_core import app_view as view
-    from roi_core import charts, quality
     from roi_core import scenario as sc
     from roi_core.app_export import export_bytes, scenario_results
     from roi_core.errors import InputError
@@ -19,7 +19,7 @@ with app.setup:
     from roi_core.formatting import LANGS, label
     from roi_core.io import load_bytes, load_workbook
     from roi_core.kpis import compute_kpis
-    from roi_core.live import LiveChart, LiveHtml, LiveUrl
+    from roi_core.live import LiveChart, LiveHtml, LiveLevers, LiveUrl
 
     # Deployment settings (environment, read once per session).
     PROJECT_DIR = Path(roi_core.__file__).resolve().parents[1]
@@ -28,11 +28,6 @@ with app.setup:
     ALLOW_DOWNLOAD = os.environ.get("ROI_ALLOW_DOWNLOAD") == "1"
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_SCENARIO_BYTES = 64 * 1024
-    LEVER_RANGES = {
-        "contacts": (0.0, 3.0), "lead_rate": (0.25, 3.0), "opportunity_rate": (0.25, 3.0),
-        "win_rate": (0.25, 3.0), "revenue_per_client": (0.5, 2.0), "margin_rate": (0.5, 1.5),
-        "hourly_rate": (0.5, 2.0), "cost": (0.0, 2.0), "volume": (0.0, 3.0), "item": (0.0, 2.0),
-    }
 
 
 @app.cell
@@ -71,11 +66,9 @@ def _(start_dataset, start_error):
     # Per-session state: the last dataset that loaded well, and the last loading error.
     get_dataset, set_dataset = mo.state(start_dataset)
     get_load_error, set_load_error = mo.state(start_error)
-    # Bumped when the levers are replaced (reset, scenario file): rebuilds the sliders.
-    get_lever_rev, set_lever_rev = mo.state(0)
     get_scenario_error, set_scenario_error = mo.state(None)
-    return (get_dataset, get_lever_rev, get_load_error, get_scenario_error, set_dataset,
-            set_lever_rev, set_load_error, set_scenario_error)
+    return (get_dataset, get_load_error, get_scenario_error, set_dataset, set_load_error,
+            set_scenario_error)
 
 
 @app.cell
@@ -166,59 +159,33 @@ def _(base, filters, lang):
 
 
 @app.cell
-def _(base, get_lever_rev, lang, levers_now, set_scenario_error):
-    # The sliders start from the levers in the URL (a shared link reopens its scenario), and
-    # when rebuilt (language, reset, scenario file, workbook) from the levers of the moment.
-    get_lever_rev()
-    if "levers" in levers_now:
-        _start = levers_now["levers"]
-    else:
+def _(base, lang, live, set_scenario_error):
+    # The sliders of the scenario (roi_core.live.LiveLevers: a move runs no cell). They start
+    # from the levers in the URL (a shared link reopens its scenario); when the workbook or
+    # the language changes, they keep the levers of the moment.
+    lever_panel = view.lever_panel(sorted(str(c) for c in base["channel"].dropna().unique()),
+                                   lang)
+    _sliders = live["levers"]
+    if _sliders.revision == 0:
         try:
             _start = sc.from_query(mo.query_params().to_dict())
         except InputError as _err:
             set_scenario_error(str(_err))
             _start = sc.Levers()
-    _flat = _start.flat()
-
-    def _slider(key, kind=None):
-        low, high = LEVER_RANGES[kind or key]
-        value = min(max(_flat.get(key, 1.0), low), high)
-        return mo.ui.slider(low, high, step=0.05, value=value, show_value=True,
-                            debounce=True, label=sc.lever_label(key, lang) if not kind
-                            else key.partition(".")[2] or key, full_width=True)
-
-    _channels = sorted(str(c) for c in base["channel"].dropna().unique())
-    lever_funnel = mo.ui.dictionary({k: _slider(k) for k in sc.SCALAR_LEVERS})
-    lever_cost = mo.ui.dictionary({c: _slider(f"cost.{c}", "cost") for c in _channels})
-    lever_volume = mo.ui.dictionary({c: _slider(f"volume.{c}", "volume") for c in _channels})
-    lever_items = mo.ui.dictionary({i: mo.ui.slider(
-        0.0, 2.0, step=0.05, value=min(max(_flat.get(f"item.{i}", 1.0), 0.0), 2.0),
-        show_value=True, debounce=True, label=sc.lever_label(f"item.{i}", lang),
-        full_width=True) for i in sc.COST_ITEMS})
-    # Shown by the sidebar as one block: moving a slider does not redraw the sidebar.
-    levers_panel = mo.accordion({
-        view.text("levers_funnel", lang): lever_funnel.vstack(),
-        view.text("levers_channel_cost", lang): lever_cost.vstack(),
-        view.text("levers_channel_volume", lang): lever_volume.vstack(),
-        view.text("levers_items", lang): lever_items.vstack(),
-    }, multiple=True)
-    return lever_cost, lever_funnel, lever_items, lever_volume, levers_panel
+    else:
+        _start = app_live.levers_of(_sliders.values)
+    _sliders.on_move(None)  # the figures' cell below gives it the new baseline's redraw
+    with _sliders.hold_sync():
+        _sliders.groups = lever_panel
+        _sliders.locale = "fr-FR" if lang == "fr" else "en-GB"
+    _sliders.set_values(view.lever_values(_start, lever_panel))
+    return (lever_panel,)
 
 
 @app.cell
-def _():
-    # The levers of the moment, written on each move: read when the viewer saves or exports
-    # the scenario (built on the click: moving a slider then does not redraw the sidebar) and
-    # when the sliders are rebuilt.
-    levers_now = {}
-    return (levers_now,)
-
-
-@app.cell
-def _(lang, levers_now, set_lever_rev):
+def _(lang, live):
     def _reset(_value):
-        levers_now["levers"] = sc.Levers()
-        set_lever_rev(lambda r: r + 1)
+        live["levers"].set_values({key: 1.0 for key in live["levers"].values})
         return _value
 
     reset_button = mo.ui.button(label=view.text("reset", lang), on_click=_reset, value=0)
@@ -229,8 +196,8 @@ def _(lang, levers_now, set_lever_rev):
 
 
 @app.cell
-def _(levers_now, scenario_upload, set_lever_rev, set_scenario_error):
-    # A saved scenario replaces the levers (the sliders are rebuilt from them).
+def _(lever_panel, live, scenario_upload, set_scenario_error):
+    # A saved scenario replaces the levers (the sliders and the figures follow).
     if scenario_upload.value:
         _file = scenario_upload.value[0]
         try:
@@ -238,9 +205,8 @@ def _(levers_now, scenario_upload, set_lever_rev, set_scenario_error):
         except InputError as _err:
             set_scenario_error(str(_err))
         else:
-            levers_now["levers"] = _levers
             set_scenario_error(None)
-            set_lever_rev(lambda r: r + 1)
+            live["levers"].set_values(view.lever_values(_levers, lever_panel))
     return
 
 
@@ -296,13 +262,12 @@ def _(lang, load_message, quality_badge, scenario_message, source_line):
 
 
 @app.cell
-def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, lang,
-      levers_now):
+def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, lang, live):
     # Built on demand (a click), as eager bytes: lazy downloads export empty. The levers of
-    # the moment come from levers_now: a slider move does not run this cell.
+    # the moment are the sliders' (a slider move does not run this cell).
     mo.stop(not (export_allowed and export_button.value))
     try:
-        _levers = levers_now["levers"]
+        _levers = app_live.levers_of(live["levers"].values)
         _facts = sc.apply_levers(facts, _levers)
         _results = scenario_results(
             base_total, compute_kpis(_facts, "total", **kpi_options).iloc[0],
@@ -320,18 +285,16 @@ def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, la
 
 
 @app.cell
-def _(basis, facts, indirect, lang):
-    # The baseline's figures: they move with the filters, not with the sliders.
+def _(basis, dataset, facts, indirect, lang):
+    # The baseline: it moves with the workbook, the filters and the settings, not with the
+    # sliders; read once for the scenarios of the moves to come (roi_core.app_live).
     kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value}
     try:
-        base_total = compute_kpis(facts, "total", **kpi_options).iloc[0]
-        base_channel = compute_kpis(facts, "channel", **kpi_options)
-        base_month = compute_kpis(facts, "month", **kpi_options)
-        # Read once for the scenarios of the slider moves to come (sc.scenario_kpis).
-        prepared = sc.prepare(facts, by=("total", "channel", "month"))
+        baseline = app_live.baseline(facts, **kpi_options, lang=lang, currency=dataset.currency)
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    return base_channel, base_month, base_total, kpi_options, prepared
+    base_total, base_channel = baseline.total, baseline.channel
+    return base_channel, base_total, baseline, kpi_options
 
 
 @app.cell
@@ -341,6 +304,7 @@ def _():
     live = {name: LiveChart() for name in ("funnel", "channels", "efficiency", "month",
                                            "tornado")}
     live.update({name: LiveHtml() for name in ("cards", "break_even", "kpi_table")})
+    live["levers"] = LiveLevers()
     # The scenario's levers in the page's address: a copied link reopens the scenario.
     live["url"] = LiveUrl(names=sc.LEVER_QUERY_NAMES, prefixes=sc.LEVER_QUERY_PREFIXES)
     return (live,)
@@ -366,80 +330,43 @@ def _(facts, lang, live):
 
 
 @app.cell
-def _(base_channel, base_month, base_total, dataset, kpi_options, lang, lever_cost,
-      lever_funnel, lever_items, lever_volume, levers_now, live, prepared):
-    # A slider move runs this cell alone (each cell of a move costs its own messages and page
-    # updates): the levers, the scenario's totals through the same KPI engine, the cards, then
-    # the charts and tables, each redrawn in place (roi_core.live) and sent as soon as it is
-    # ready so that the browser draws it while the next is computed.
-    levers = sc.Levers(
-        **{k: float(v) for k, v in lever_funnel.value.items()},
-        channel_cost={k: float(v) for k, v in lever_cost.value.items() if v != 1.0},
-        channel_volume={k: float(v) for k, v in lever_volume.value.items() if v != 1.0},
-        cost_item={k: float(v) for k, v in lever_items.value.items() if v != 1.0})
-    levers_now["levers"] = levers
-    try:
-        _numbers = sc.scenario_columns(prepared, levers)
-        scen_total = sc.scenario_kpis(prepared, _numbers, "total", **kpi_options).iloc[0]
-    except InputError as _err:
-        mo.stop(True, mo.callout(mo.plain_text(str(_err)), kind="danger"))
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    scenario_active = not levers.is_baseline()
-    live["cards"].show(view.cards_html(view.kpi_cards(
-        base_total, scen_total if scenario_active else None, lang=lang,
-        currency=dataset.currency)))
-    _b, _s = view.series_names(lang)
-    try:
-        _rows = {_b: base_total, _s: scen_total} if scenario_active else {_b: base_total}
-        live["funnel"].show(charts.funnel_spec(charts.funnel_data(_rows, lang), lang))
-        scen_channel = sc.scenario_kpis(prepared, _numbers, "channel", **kpi_options)
-        _metrics = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
-        live["channels"].show(charts.channel_spec(charts.compare_channel_data(
-            {_b: base_channel, _s: scen_channel}, _metrics, lang), lang, series="series")
-            if scenario_active else
-            charts.channel_spec(charts.channel_data(base_channel, _metrics, lang), lang))
-        live["efficiency"].show(charts.efficiency_spec(scen_channel, lang))
-        _month = (charts.roi_by_month_spec(charts.with_series(
-            {_b: base_month, _s: sc.scenario_kpis(prepared, _numbers, "month", **kpi_options)}),
-            lang, series="series") if scenario_active else
-            charts.roi_by_month_spec(base_month, lang))
-        live["month"].show(_month)
-        sensitivity = sc.sensitivity(prepared, levers, **kpi_options)
-        _labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
-        live["tornado"].show(charts.tornado_spec(
-            charts.tornado_data(sensitivity, _labels, lang=lang), lang))
-        # The tables are plain HTML (no download: ROI_ALLOW_DOWNLOAD offers the export).
-        break_even = sc.break_even(prepared, levers, totals=scen_total, **kpi_options)
-        live["break_even"].show(view.table_html(
-            view.break_even_view(break_even, lang, dataset.currency)))
-        live["kpi_table"].show(view.table_html(
-            view.kpi_view(scen_channel, "channel", lang=lang, currency=dataset.currency)))
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    # Last, the address, in step with the sliders (the browser updates it once the moves
-    # pause: the history update never holds up the figures).
-    live["url"].show(sc.to_query(levers))
-    return break_even, scen_channel, scen_total, scenario_active, sensitivity
+def _(baseline, lang, lever_panel, live):
+    # A slider move runs no cell: the sliders call _move in the kernel, which sends the
+    # scenario's cards, charts, tables and address to the page (roi_core.app_live). This cell
+    # gives them the redraw of the current baseline, and draws once.
+    lever_panel  # after the sliders are laid out for this workbook and language
+
+    def _move(values):
+        try:
+            return app_live.show(live, baseline, app_live.levers_of(values))
+        except InputError as _err:
+            live["cards"].show(view.message_html(str(_err)))
+        except Exception:  # noqa: BLE001 - never a traceback on screen
+            live["cards"].show(view.message_html(view.text("load_error_unknown", lang)))
+        return None
+
+    live["levers"].on_move(_move)
+    shown = _move(live["levers"].values)
+    return (shown,)
 
 
 @app.cell
-def _(lang, levers_now):
+def _(lang, live):
     save_scenario = mo.download(
-        data=lambda: sc.to_json(levers_now["levers"]).encode("utf-8"),
+        data=lambda: sc.to_json(app_live.levers_of(live["levers"].values)).encode("utf-8"),
         filename="scenario.json", mimetype="application/json", label=view.text("save", lang))
     return (save_scenario,)
 
 
 @app.cell
-def _(export_allowed, export_button, filters_panel, lang, lang_ui, levers_panel, reset_button,
+def _(export_allowed, export_button, filters_panel, lang, lang_ui, live, reset_button,
       save_scenario, scenario_upload, upload):
     mo.sidebar([
         lang_ui,
         mo.md(f"### {view.text('data', lang)}"), upload,
         mo.md(f"### {view.text('filters', lang)}"), filters_panel,
         mo.md(f"### {view.text('scenario', lang)}"), reset_button,
-        mo.md(f"_{view.text('levers', lang)}_"), levers_panel,
+        mo.md(f"_{view.text('levers', lang)}_"), mo.ui.anywidget(live["levers"]),
         mo.md(view.text("share", lang)), save_scenario, scenario_upload,
         export_button if export_allowed else mo.md(""),
     ], width="340px")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from roi_core.formatting import KIND, kpi_value, label, number, percent
-from roi_core.scenario import lever_label
+from roi_core.scenario import COST_ITEMS, SCALAR_LEVERS, Levers, lever_label
 
 __all__ = [
     "TEXT",
@@ -24,6 +24,11 @@ __all__ = [
     "kpi_view",
     "break_even_view",
     "table_html",
+    "cards_html",
+    "message_html",
+    "LEVER_RANGES",
+    "lever_panel",
+    "lever_values",
     "month_labels",
     "series_names",
 ]
@@ -256,6 +261,67 @@ def table_html(frame: pd.DataFrame) -> str:
                    for row in frame.to_numpy(dtype=object).tolist())
     return (f'<table class="roi-table"><thead><tr>{cells("th", list(frame.columns))}</tr>'
             f"</thead><tbody>{body}</tbody></table>")
+
+
+def message_html(message: str, kind: str = "danger") -> str:
+    """A message box (escaped) for a live block that cannot show its figures.
+
+    >>> message_html("<b>x</b>")
+    '<div class="roi-message" data-kind="danger">&lt;b&gt;x&lt;/b&gt;</div>'
+    """
+    return (f'<div class="roi-message" data-kind="{html.escape(kind, quote=True)}">'
+            f"{html.escape(message)}</div>")
+
+
+# The bounds of each kind of lever's slider (multipliers; DOMAIN.md: 1 = as in the data).
+LEVER_RANGES: dict[str, tuple[float, float]] = {
+    "contacts": (0.0, 3.0), "lead_rate": (0.25, 3.0), "opportunity_rate": (0.25, 3.0),
+    "win_rate": (0.25, 3.0), "revenue_per_client": (0.5, 2.0), "margin_rate": (0.5, 1.5),
+    "hourly_rate": (0.5, 2.0), "cost": (0.0, 2.0), "volume": (0.0, 3.0), "item": (0.0, 2.0),
+}
+LEVER_STEP = 0.05
+
+
+def lever_panel(channels: Sequence[str], lang: str = "fr") -> list[dict[str, object]]:
+    """The scenario's sliders in groups (``roi_core.live.LiveLevers``): the funnel and volume
+    levers, each channel's costs, each channel's volume, each cost item.
+
+    >>> groups = lever_panel(["Emailing"], "en")
+    >>> [g["title"] for g in groups]
+    ['Volume and conversion', 'Cost per channel', 'Volume per channel', 'Cost per item']
+    >>> groups[1]["levers"][0] == {"key": "cost.Emailing", "label": "Emailing", "min": 0.0,
+    ...                            "max": 2.0, "step": 0.05}
+    True
+    """
+    def slider(key: str, caption: str) -> dict[str, object]:
+        low, high = LEVER_RANGES[key.partition(".")[0]]
+        return {"key": key, "label": caption, "min": low, "max": high, "step": LEVER_STEP}
+
+    return [
+        {"title": text("levers_funnel", lang),
+         "levers": [slider(k, lever_label(k, lang)) for k in SCALAR_LEVERS]},
+        {"title": text("levers_channel_cost", lang),
+         "levers": [slider(f"cost.{c}", c) for c in channels]},
+        {"title": text("levers_channel_volume", lang),
+         "levers": [slider(f"volume.{c}", c) for c in channels]},
+        {"title": text("levers_items", lang),
+         "levers": [slider(f"item.{i}", lever_label(f"item.{i}", lang)) for i in COST_ITEMS]},
+    ]
+
+
+def lever_values(levers: Levers, panel: Sequence[dict[str, object]]) -> dict[str, float]:
+    """Every slider's value for ``levers`` (1 where a lever is not moved), kept within its
+    slider's bounds.
+
+    >>> panel = lever_panel(["Emailing"])
+    >>> values = lever_values(Levers(win_rate=9.0, channel_cost={"Emailing": 0.7}), panel)
+    >>> values["win_rate"], values["cost.Emailing"], values["volume.Emailing"]
+    (3.0, 0.7, 1.0)
+    """
+    flat = levers.flat()
+    return {str(s["key"]): min(max(flat.get(str(s["key"]), 1.0), float(s["min"])),
+                               float(s["max"]))
+            for group in panel for s in group["levers"]}
 
 
 def month_labels(facts: pd.DataFrame) -> list[str]:

@@ -14,6 +14,8 @@ element already on the page:
 - ``LiveHtml``: a piece of HTML (``roi_core.app_view.table_html``) replaces the last one.
 - ``LiveUrl``: query parameters put in the page's address (replaced, once the moves pause),
   so that a copied link reopens the scenario.
+- ``LiveLevers``: the scenario's sliders. A move changes its ``values`` in the kernel, where
+  ``on_move``'s callback redraws the outputs above: a slider move runs no notebook cell.
 
 Each writes the revision it shows in its element's ``data-revision`` once drawn (tests and
 ``benchmarks/bench_app.py`` wait on it).
@@ -22,6 +24,7 @@ Each writes the revision it shows in its element's ``data-revision`` once drawn 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import anywidget
@@ -124,4 +127,49 @@ class LiveUrl(anywidget.AnyWidget):
         """Send the wanted parameters to the browser (one message)."""
         with self.hold_sync():
             self.params = dict(params)
+            self.revision = self.revision + 1
+
+
+class LiveLevers(anywidget.AnyWidget):
+    """The scenario's sliders, in groups; a slider released in the browser changes
+    ``values``, and the callback given to ``on_move`` receives them (in the kernel).
+
+    ``groups``: ``[{"title": ..., "levers": [{"key", "label", "min", "max", "step"}]}]``
+    (``roi_core.app_view.lever_panel``); ``values``: each slider's value by key (1 when
+    absent); ``locale``: how the values are written next to the sliders.
+
+    >>> panel = LiveLevers(groups=[{"title": "Funnel", "levers": [{"key": "win_rate",
+    ...     "label": "Win rate", "min": 0.25, "max": 3.0, "step": 0.05}]}])
+    >>> seen = []
+    >>> panel.on_move(seen.append)
+    >>> panel.set_values({"win_rate": 1.2})
+    >>> seen, panel.revision
+    ([{'win_rate': 1.2}], 1)
+    """
+
+    _esm = traitlets.Unicode(_module("live_levers.js")).tag(sync=True)
+    css = traitlets.Unicode((_HERE / "live.css").read_text(encoding="utf-8")).tag(sync=True)
+    groups = traitlets.List(traitlets.Dict()).tag(sync=True)
+    values = traitlets.Dict(value_trait=traitlets.Float()).tag(sync=True)
+    locale = traitlets.Unicode("fr-FR").tag(sync=True)
+    revision = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._callback: Callable[[dict[str, float]], None] | None = None
+        self.observe(self._moved, names="values")
+
+    def _moved(self, change: dict) -> None:
+        if self._callback is not None:
+            self._callback(dict(change["new"]))
+
+    def on_move(self, callback: Callable[[dict[str, float]], None] | None) -> None:
+        """Call ``callback(values)`` on every change of the values (it replaces the last
+        one given: the notebook cell that gives it may run again)."""
+        self._callback = callback
+
+    def set_values(self, values: dict[str, float]) -> None:
+        """Set every slider (reset, a scenario file): the browser's inputs follow."""
+        with self.hold_sync():
+            self.values = {k: float(v) for k, v in values.items()}
             self.revision = self.revision + 1

@@ -63,6 +63,12 @@ def wait_card(page, label: str, value: str) -> None:
     page.locator(_card(label, value)).first.wait_for()
 
 
+def lever(page, group: str, name: str):
+    """The slider ``name`` of the lever panel (roi_core.live.LiveLevers), its group opened."""
+    page.get_by_text(group, exact=True).first.click()
+    return page.get_by_role("slider", name=name, exact=True)
+
+
 def upload(page, path: Path) -> None:
     page.locator("input[type=file][accept*='.xlsx']").first.set_input_files(str(path))
 
@@ -110,8 +116,7 @@ def test_moving_a_slider_changes_cards_charts_and_url(browser, marimo_server) ->
     demo = SAMPLE / "demo_company.xlsx"
     roi_before, clients_before = card(page, "ROI"), card(page, "Clients")
     before = chart_images(page)
-    page.get_by_text("Volume et conversion").first.click()
-    win_rate = page.locator("[role=slider]:visible").nth(3)  # contacts, lead, opportunity, win
+    win_rate = lever(page, "Volume et conversion", "Taux de signature")
     win_rate.focus()
     history = page.evaluate("() => history.length")
     for _ in range(4):  # +0.05 each: ×1.2
@@ -290,8 +295,7 @@ def test_tables_follow_the_slider_and_the_deployer_can_allow_the_export(
         return next(r[column] for r in rows[1:] if r[0] == channel)
 
     assert cac_shown() == expected_cac(None)
-    page.get_by_text("Volume et conversion").first.click()
-    win_rate = page.locator("[role=slider]:visible").nth(3)
+    win_rate = lever(page, "Volume et conversion", "Taux de signature")
     win_rate.focus()
     win_rate.press("ArrowRight")
     win_rate.press("ArrowRight")  # ×1.1
@@ -325,9 +329,10 @@ def test_a_filter_that_leaves_nothing_says_so_and_draws_nothing(browser, marimo_
     page.get_by_role("option", name="Emailing").click()
     page.keyboard.press("Escape")
     page.get_by_text("Aucune ligne ne correspond aux filtres choisis.").wait_for()
-    # no chart or table of the previous filter is left on screen
-    page.locator("marimo-anywidget").first.wait_for(state="detached")
+    # no card, chart or table of the previous filter is left on screen
+    page.locator(".roi-card").first.wait_for(state="detached")
     assert page.locator(CHART).count() == 0
+    assert page.locator("table.roi-table").count() == 0
     assert_no_error(page)
     context.close()
 
@@ -351,8 +356,7 @@ def test_saved_scenario_holds_the_levers_of_the_moment(browser, marimo_server,
     page = open_app(context, server.url + "/?win_rate=1.2")
     demo = SAMPLE / "demo_company.xlsx"
     wait_card(page, "ROI", expected_card(demo, "roi", Levers(win_rate=1.2)))
-    page.get_by_text("Volume et conversion").first.click()
-    win_rate = page.locator("[role=slider]:visible").nth(3)
+    win_rate = lever(page, "Volume et conversion", "Taux de signature")
     win_rate.focus()
     win_rate.press("ArrowRight")  # 1.25: the download is built on the click, from the sliders
     wait_card(page, "ROI", expected_card(demo, "roi", Levers(win_rate=1.25)))

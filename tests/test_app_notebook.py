@@ -38,8 +38,9 @@ def test_app_runs_on_the_demo_company(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = compute_kpis(base_table(load_workbook(demo)), "total").iloc[0]
     assert defs["dataset"].source == "demo_company.xlsx"
     assert defs["base_total"]["roi"] == expected["roi"]
-    assert defs["scen_total"]["cost"] == expected["cost"]
-    assert not defs["scenario_active"]
+    # what the first draw showed (roi_core.app_live.show): the baseline, no lever moved
+    assert defs["shown"].total["cost"] == expected["cost"]
+    assert not defs["shown"].active
     assert set(defs["base_channel"]["channel"]) == set(expected_channels(demo))
     assert defs["lang"] == "fr"
 
@@ -56,14 +57,14 @@ def test_app_runs_on_a_workbook_written_by_the_test(monkeypatch: pytest.MonkeyPa
     assert defs["dataset"].source == "societe.xlsx"
     assert defs["base_total"]["cost"] == expected["cost"] == 2 * 23800.0
     assert defs["base_total"]["clients"] == 36.0
-    sens = defs["sensitivity"]
+    sens = defs["shown"].sensitivity
     assert sens["rank"].tolist() == list(range(1, len(sens) + 1))
 
 
 def test_app_on_the_article_case_shows_its_break_even(monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
     defs = run_app(monkeypatch, write_workbook(tmp_path / "article.xlsx", article_sheets()))
-    be = defs["break_even"].set_index("lever")
+    be = defs["shown"].break_even.set_index("lever")
     assert round(be.loc["win_rate", "value_at_break_even"], 4) == 0.1111
     assert defs["base_total"]["roi"] == pytest.approx(2.0)
 

@@ -1,0 +1,125 @@
+"""The meeting app's answer to a lever move: the scenario computed and sent to the page.
+
+A slider move does not run a notebook cell (``roi_core.live.LiveLevers``): the kernel calls
+``show``, which computes the scenario against the ``Baseline`` (made when the workbook, the
+filters or the settings change) and sends each output to its live element on the page as
+soon as it is ready, the KPI cards first: the browser draws one while the next is computed.
+
+Every figure comes from ``roi_core.scenario`` and ``roi_core.kpis``; every chart and table
+from ``roi_core.charts`` and ``roi_core.app_view``. Outputs, by name: ``cards``, ``funnel``,
+``channels``, ``efficiency``, ``month``, ``tornado`` (``LiveChart``), ``break_even``,
+``kpi_table`` (``LiveHtml``), ``url`` (``LiveUrl``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from roi_core import app_view as view
+from roi_core import charts
+from roi_core import scenario as sc
+from roi_core.kpis import compute_kpis
+
+__all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
+           "show"]
+
+OUTPUTS = ("cards", "funnel", "channels", "efficiency", "month", "tornado", "break_even",
+           "kpi_table", "url")
+CHANNEL_METRICS = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
+
+
+@dataclass(frozen=True, eq=False)
+class Baseline:
+    """What the scenarios compare with: the filtered fact table read once for many
+    scenarios, its KPIs, the KPI settings and how to show numbers."""
+
+    prepared: sc.Prepared
+    total: pd.Series
+    channel: pd.DataFrame
+    month: pd.DataFrame
+    include_indirect: bool
+    basis: str
+    lang: str
+    currency: str
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return {"include_indirect": self.include_indirect, "basis": self.basis}
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """What a move showed: the levers, whether any is moved, and the scenario's figures."""
+
+    levers: sc.Levers
+    active: bool
+    total: pd.Series
+    channel: pd.DataFrame
+    sensitivity: pd.DataFrame
+    break_even: pd.DataFrame
+
+
+def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str = "margin",
+             lang: str = "fr", currency: str = "EUR") -> Baseline:
+    """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``)."""
+    opts = {"include_indirect": include_indirect, "basis": basis}
+    return Baseline(prepared=sc.prepare(facts, by=("total", "channel", "month")),
+                    total=compute_kpis(facts, "total", **opts).iloc[0],
+                    channel=compute_kpis(facts, "channel", **opts),
+                    month=compute_kpis(facts, "month", **opts),
+                    include_indirect=include_indirect, basis=basis, lang=lang,
+                    currency=currency)
+
+
+def levers_of(values: Mapping[str, float]) -> sc.Levers:
+    """The levers of the sliders' values (``LiveLevers.values``: lever key -> multiplier).
+
+    >>> levers_of({"win_rate": 1.2, "cost.Emailing": 0.7, "contacts": 1.0}).moved()
+    {'win_rate': 1.2, 'cost.Emailing': 0.7}
+    """
+    return sc.Levers.from_flat({k: float(v) for k, v in values.items()})
+
+
+def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scenario:
+    """Compute the scenario of ``levers`` and send it to ``outputs`` (see module doc), in
+    page order, the address last. A bad lever raises ``roi_core.errors.InputError`` before
+    anything is sent."""
+    lang, currency, opts = base.lang, base.currency, base.options
+    numbers = sc.scenario_columns(base.prepared, levers)
+    total = sc.scenario_kpis(base.prepared, numbers, "total", **opts).iloc[0]
+    active = not levers.is_baseline()
+    outputs["cards"].show(view.cards_html(view.kpi_cards(
+        base.total, total if active else None, lang=lang, currency=currency)))
+    b, s = view.series_names(lang)
+    outputs["funnel"].show(charts.funnel_spec(charts.funnel_data(
+        {b: base.total, s: total} if active else {b: base.total}, lang), lang))
+    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **opts)
+    if active:
+        outputs["channels"].show(charts.channel_spec(charts.compare_channel_data(
+            {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series"))
+    else:
+        outputs["channels"].show(charts.channel_spec(charts.channel_data(
+            base.channel, CHANNEL_METRICS, lang), lang))
+    outputs["efficiency"].show(charts.efficiency_spec(channel, lang))
+    if active:
+        month = sc.scenario_kpis(base.prepared, numbers, "month", **opts)
+        outputs["month"].show(charts.roi_by_month_spec(charts.with_series(
+            {b: base.month, s: month}), lang, series="series"))
+    else:
+        outputs["month"].show(charts.roi_by_month_spec(base.month, lang))
+    sensitivity = sc.sensitivity(base.prepared, levers, **opts)
+    labels = {k: sc.lever_label(k, lang) for k in sensitivity["lever"]}
+    outputs["tornado"].show(charts.tornado_spec(
+        charts.tornado_data(sensitivity, labels, lang=lang), lang))
+    break_even = sc.break_even(base.prepared, levers, totals=total, **opts)
+    outputs["break_even"].show(view.table_html(
+        view.break_even_view(break_even, lang, currency)))
+    outputs["kpi_table"].show(view.table_html(
+        view.kpi_view(channel, "channel", lang=lang, currency=currency)))
+    outputs["url"].show(sc.to_query(levers))
+    return Scenario(levers=levers, active=active, total=total, channel=channel,
+                    sensitivity=sensitivity, break_even=break_even)
