@@ -3,8 +3,10 @@
     python benchmarks/bench_app.py [--moves 24] [--no-browser]
 
 1. ``roi_core.scenario`` on a synthetic company of 1 000 campaigns (one fact row each, and
-   twelve months each): ``apply_levers`` alone, the scenario's ROI (``scenario_roi``), and
-   ``apply_levers`` + the total KPIs (``compute_kpis``). Target: under 10 ms.
+   twelve months each): ``apply_levers`` alone, the scenario's ROI (``scenario_roi``),
+   ``apply_levers`` + the total KPIs (``compute_kpis``), and the app's path, the total KPIs
+   of a table prepared once (``scenario_kpis``). Target: under 10 ms. Also the kernel's
+   whole share of a move on the demo company (``roi_core.app_live.show``).
 2. The served app (``marimo run notebooks/roi_explorer.py`` on the demo company, Debian's
    Chromium): the win-rate slider is moved by the keyboard, one step at a time; each move is
    timed in the page, from the key press to (a) the ROI card showing its new value, (b)
@@ -33,7 +35,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from roi_core.facts import COST_PARTS, DIMENSIONS  # noqa: E402
 from roi_core.kpis import compute_kpis  # noqa: E402
-from roi_core.scenario import LABOUR_PARTS, Levers, apply_levers, scenario_roi  # noqa: E402
+from roi_core.scenario import (  # noqa: E402
+    LABOUR_PARTS,
+    Levers,
+    apply_levers,
+    base_table,
+    prepare,
+    scenario_kpis,
+    scenario_roi,
+)
 
 CHANNELS = ["Téléprospection", "Emailing", "Social selling", "Salons/Événements"]
 LEVERS = Levers(contacts=1.1, win_rate=1.2, hourly_rate=1.05,
@@ -93,7 +103,32 @@ def bench_scenario() -> list[tuple[str, float, float]]:
         rows.append((f"apply_levers + total KPIs, {label}",
                      median_ms(lambda t=table: compute_kpis(apply_levers(t, LEVERS), "total"),
                                repeat=50), 10.0))
+        # What the app does on a move: the table prepared once, then arrays only.
+        prepared = prepare(table)
+        rows.append((f"scenario_kpis (prepared table), total KPIs, {label}",
+                     median_ms(lambda p=prepared: scenario_kpis(p, LEVERS, "total")), 10.0))
+    rows.append(("app_live.show, a whole move in the kernel (demo company, 9 outputs)",
+                 _show_ms(), 100.0))
     return rows
+
+
+def _show_ms() -> float:
+    """The kernel's share of a slider move: ``roi_core.app_live.show`` on the demo company,
+    every output built (the browser's messages aside)."""
+    from conftest import SAMPLE
+
+    from roi_core import app_live
+    from roi_core.io import load_workbook
+
+    class Sink:
+        def show(self, content: object) -> None:
+            self.content = content
+
+    base = app_live.baseline(base_table(load_workbook(SAMPLE / "demo_company.xlsx")))
+    outputs = {name: Sink() for name in app_live.OUTPUTS}
+    moves = iter(range(10**9))
+    return median_ms(lambda: app_live.show(
+        outputs, base, Levers(win_rate=1.0 + 0.05 * (next(moves) % 10 + 1))), repeat=100)
 
 
 _WATCH = """

@@ -342,12 +342,18 @@ def _group_sums(columns: dict[str, np.ndarray], groups: Grouping) -> dict[str, n
     ``sum(min_count=1)`` to the last bit (pairwise for one group, else compensated sums in
     row order, one step per row rank for all groups at once)."""
     names = list(columns)
+    if groups.groups == 1:
+        # Column by column (each a contiguous pairwise sum, as pandas does), no table built.
+        out = {}
+        for name in names:
+            column = np.asarray(columns[name], dtype=float)
+            blank = np.isnan(column)
+            out[name] = (np.array([np.where(blank, 0.0, column).sum()]) if not blank.all()
+                         else np.array([np.nan]))
+        return out
     values = np.column_stack([columns[c] for c in names])
     blank = np.isnan(values)
-    if groups.groups == 1:
-        counts = (~blank).sum(axis=0)[None, :]
-        sums = np.ascontiguousarray(np.where(blank, 0.0, values).T).sum(axis=1)[None, :]
-    elif groups.slots is not None:
+    if groups.slots is not None:
         # All groups at once, rank by rank, on whole (group × column) arrays.
         slots = groups.slots
         ranked = values[slots]
