@@ -408,7 +408,8 @@ def _rois(cols: dict[str, np.ndarray], variants: list[Levers], include_indirect:
     return np.concatenate(out) if out else np.array([])
 
 
-# Variants evaluated together (a sensitivity's 80-odd): bounded memory on large tables.
+# Variants evaluated together (a sensitivity's two per lever): bounded memory on large
+# tables.
 _CHUNK = 32
 
 
