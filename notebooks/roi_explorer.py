@@ -346,6 +346,7 @@ def _(baseline, lang, lever_panel, live):
         return None
 
     live["levers"].on_move(_move)
+    # What this first draw showed (None after an error): the moves after it keep nothing.
     shown = _move(live["levers"].values)
     return (shown,)
 
