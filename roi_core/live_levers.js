@@ -14,14 +14,16 @@ export default {
     box.className = "roi-levers";
     el.append(style, box);
     const inputs = new Map();
-    const format = (value) => new Intl.NumberFormat(model.get("locale"), {
-      minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
+    let formatter = null;
+    const format = (value) => formatter.format(value);
     const valueOf = (key) => {
       const value = model.get("values")[key];
       return value === undefined ? 1 : value;
     };
 
     const build = () => {
+      formatter = new Intl.NumberFormat(model.get("locale"), {
+        minimumFractionDigits: 2, maximumFractionDigits: 2 });
       const open = new Set(Array.from(box.querySelectorAll("details[open]"))
         .map((d) => d.dataset.index));
       box.replaceChildren();
