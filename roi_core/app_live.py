@@ -22,7 +22,6 @@ import pandas as pd
 from roi_core import app_view as view
 from roi_core import charts
 from roi_core import scenario as sc
-from roi_core.kpis import compute_kpis
 
 __all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
            "show"]
@@ -67,12 +66,14 @@ def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str =
              lang: str = "fr", currency: str = "EUR") -> Baseline:
     """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``)."""
     opts = {"include_indirect": include_indirect, "basis": basis}
-    return Baseline(prepared=sc.prepare(facts, by=("total", "channel", "month")),
-                    total=compute_kpis(facts, "total", **opts).iloc[0],
-                    channel=compute_kpis(facts, "channel", **opts),
-                    month=compute_kpis(facts, "month", **opts),
-                    include_indirect=include_indirect, basis=basis, lang=lang,
-                    currency=currency)
+    prepared = sc.prepare(facts, by=("total", "channel", "month"))
+    # The baseline's KPIs from the prepared groupings (made once, not again per grouping):
+    # compute_kpis(facts, by) to the last bit.
+    kpis = {by: sc.scenario_kpis(prepared, prepared.columns, by, **opts)
+            for by in ("total", "channel", "month")}
+    return Baseline(prepared=prepared, total=kpis["total"].iloc[0], channel=kpis["channel"],
+                    month=kpis["month"], include_indirect=include_indirect, basis=basis,
+                    lang=lang, currency=currency)
 
 
 def levers_of(values: Mapping[str, float]) -> sc.Levers:

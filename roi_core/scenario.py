@@ -259,7 +259,7 @@ def _columns(table: pd.DataFrame | Prepared) -> dict[str, np.ndarray]:
     """The columns the levers touch, as numpy arrays (read once, evaluated many times)."""
     if isinstance(table, Prepared):
         return table.columns
-    cols = {c: table[c].to_numpy(dtype=float) for c in _NUMERIC if c in table}
+    cols = {c: table[c].to_numpy(dtype=float, na_value=np.nan) for c in _NUMERIC if c in table}
     cols["channel"] = table["channel"].astype(object).to_numpy()
     return cols
 
@@ -413,7 +413,7 @@ def _rois(cols: dict[str, np.ndarray], variants: list[Levers], include_indirect:
 _CHUNK = 32
 
 
-def scenario_roi(table: pd.DataFrame | Prepared | dict[str, np.ndarray], levers: Levers, *,
+def scenario_roi(table: pd.DataFrame | Prepared, levers: Levers, *,
                  include_indirect: bool = True, basis: str = "margin") -> float:
     """The whole table's ROI under ``levers``, fast (numpy, no grouping).
 
@@ -428,8 +428,7 @@ def scenario_roi(table: pd.DataFrame | Prepared | dict[str, np.ndarray], levers:
     >>> scenario_roi(t, Levers()), scenario_roi(t, Levers(win_rate=0.5))
     (2.0, 0.5)
     """
-    cols = table if isinstance(table, dict) else _columns(table)
-    return float(_rois(cols, [levers], include_indirect, basis)[0])
+    return float(_rois(_columns(table), [levers], include_indirect, basis)[0])
 
 
 def compare_kpis(table: pd.DataFrame, levers: Levers, by: str = "total", *,

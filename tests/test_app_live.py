@@ -84,3 +84,15 @@ def test_the_sliders_values_are_the_levers() -> None:
     sliders.set_values({**sliders.values, "cost.Salons": 0.5})
     assert len(moves) == 1
     assert app_live.levers_of(sliders.values).moved() == {"win_rate": 1.2, "cost.Salons": 0.5}
+
+
+@pytest.mark.parametrize("basis", ["margin", "revenue"])
+def test_the_baseline_kpis_are_compute_kpis_to_the_last_bit(facts, basis) -> None:
+    base = app_live.baseline(facts, include_indirect=False, basis=basis)
+    opts = {"include_indirect": False, "basis": basis}
+    pd.testing.assert_series_equal(base.total, compute_kpis(facts, "total", **opts).iloc[0],
+                                   check_exact=True)
+    pd.testing.assert_frame_equal(base.channel, compute_kpis(facts, "channel", **opts),
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(base.month, compute_kpis(facts, "month", **opts),
+                                  check_exact=True)
