@@ -17,8 +17,8 @@ element already on the page:
 - ``LiveLevers``: the scenario's sliders. A move changes its ``values`` in the kernel, where
   ``on_move``'s callback redraws the outputs above: a slider move runs no notebook cell.
 
-Each writes the revision it shows in its element's ``data-revision`` once drawn (tests and
-``benchmarks/bench_app.py`` wait on it).
+``LiveChart``, ``LiveHtml`` and ``LiveUrl`` write the revision they show in their element's
+``data-revision`` once drawn (tests and ``benchmarks/bench_app.py`` wait on it).
 """
 
 from __future__ import annotations
