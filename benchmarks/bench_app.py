@@ -6,7 +6,7 @@
    twelve months each): ``apply_levers`` alone, the scenario's ROI (``scenario_roi``),
    ``apply_levers`` + the total KPIs (``compute_kpis``), and the app's path, the total KPIs
    of a table prepared once (``scenario_kpis``). Target: under 10 ms. Also the kernel's
-   whole share of a move on the demo company (``roi_core.app_live.show``).
+   whole share of a move on the demo company (``roi_core.app.live.show``).
 2. The served app (``marimo run notebooks/roi_explorer.py`` on the demo company, Debian's
    Chromium): the win-rate slider is moved by the keyboard, one step at a time; each move is
    timed in the page, from the key press to (a) the ROI card showing its new value, (b)
@@ -113,11 +113,11 @@ def bench_scenario() -> list[tuple[str, float, float]]:
 
 
 def _show_ms() -> float:
-    """The kernel's share of a slider move: ``roi_core.app_live.show`` on the demo company,
+    """The kernel's share of a slider move: ``roi_core.app.live.show`` on the demo company,
     every output built (the browser's messages aside)."""
     from conftest import SAMPLE
 
-    from roi_core import app_live
+    from roi_core.app import live as app_live
     from roi_core.io import load_workbook
 
     class Sink:
@@ -133,7 +133,7 @@ def _show_ms() -> float:
 
 _WATCH = """
 () => { window.__bench = new Promise((resolve) => {
-  // The cards, each chart and each table (roi_core.live) sit in widgets' shadow roots; each
+  // The cards, each chart and each table (roi_core.app.widgets) sit in widgets' shadow roots; each
   // writes the revision it shows on its element once drawn; a chart's holds a Vega embed.
   const shown = () => Array.from(document.querySelectorAll('marimo-anywidget'))
       .map((e) => e.shadowRoot && e.shadowRoot.querySelector('[data-revision]'))

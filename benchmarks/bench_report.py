@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from roi_core.excel import kpi_workbook_bytes  # noqa: E402
 from roi_core.io import load_workbook  # noqa: E402
-from roi_core.report import ReportParams, build_report  # noqa: E402
+from roi_core.outputs.excel import kpi_workbook_bytes  # noqa: E402
+from roi_core.outputs.report import ReportParams, build_report  # noqa: E402
 
 TARGET_S = 10.0
 

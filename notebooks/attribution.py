@@ -8,6 +8,7 @@ with app.setup:
 
     import marimo as mo
 
+    from roi_core.app.sources import default_workbook, try_load
     from roi_core.attribution import (
         RULES,
         attribution_table,
@@ -15,13 +16,12 @@ with app.setup:
         last_touch_gap,
         transition_probabilities,
     )
-    from roi_core.charts_attribution import (
+    from roi_core.charts.attribution import (
         last_touch_gap_bars,
         roi_by_rule,
         rules_bars,
         transition_heatmap,
     )
-    from roi_core.sources import default_workbook, try_load
 
 
 

@@ -9,7 +9,8 @@ with app.setup:
 
     import marimo as mo
 
-    from roi_core.charts_attribution import (
+    from roi_core.app.sources import default_workbook, try_load
+    from roi_core.charts.attribution import (
         cohort_roi_curves,
         maturity_lines,
         sales_cycle_ranges,
@@ -21,7 +22,6 @@ with app.setup:
         maturity_curve,
         sales_cycle_distribution,
     )
-    from roi_core.sources import default_workbook, try_load
 
 
 

@@ -7,7 +7,8 @@ with app.setup:
 
     import marimo as mo
 
-    from roi_core.charts_quality import SEVERITY_LABELS, findings_by_sheet_chart
+    from roi_core.app.sources import default_workbook
+    from roi_core.charts.quality import SEVERITY_LABELS, findings_by_sheet_chart
     from roi_core.errors import InputError
     from roi_core.io import MAX_FILE_BYTES, inspect_bytes, inspect_workbook
     from roi_core.quality import (
@@ -19,7 +20,6 @@ with app.setup:
         sheet_scores,
     )
     from roi_core.safety import downloads_allowed
-    from roi_core.sources import default_workbook
 
     # The demo company by default; ROI_WORKBOOK points the page at another file.
     DEFAULT_WORKBOOK = default_workbook()

@@ -8,8 +8,8 @@ app = marimo.App(width="medium", app_title="Rapport de prospection")
 def _():
     import marimo as mo
 
-    from roi_core import report as rp
     from roi_core.io import load_workbook
+    from roi_core.outputs import report as rp
 
     return load_workbook, mo, rp
 

@@ -10,16 +10,17 @@ with app.setup:
     import marimo as mo
 
     import roi_core
-    from roi_core import app_live, quality
-    from roi_core import app_view as view
+    from roi_core import quality
     from roi_core import scenario as sc
-    from roi_core.app_export import export_bytes, scenario_results
+    from roi_core.app import live as app_live
+    from roi_core.app import view
+    from roi_core.app.export import export_bytes, scenario_results
+    from roi_core.app.widgets import LiveChart, LiveHtml, LiveLevers, LiveUrl
     from roi_core.errors import InputError
     from roi_core.facts import filter_facts
     from roi_core.formatting import LANGS, label
     from roi_core.io import load_bytes, load_workbook
     from roi_core.kpis import compute_kpis
-    from roi_core.live import LiveChart, LiveHtml, LiveLevers, LiveUrl
 
     # Deployment settings (environment, read once per session).
     PROJECT_DIR = Path(roi_core.__file__).resolve().parents[1]
@@ -160,7 +161,7 @@ def _(base, filters, lang):
 
 @app.cell
 def _(base, lang, live, set_scenario_error):
-    # The sliders of the scenario (roi_core.live.LiveLevers: a move runs no cell). They start
+    # The sliders of the scenario (roi_core.app.widgets.LiveLevers: a move runs no cell). They start
     # from the levers in the URL (a shared link reopens its scenario); when the workbook or
     # the language changes, they keep the levers of the moment.
     lever_panel = view.lever_panel(sorted(str(c) for c in base["channel"].dropna().unique()),
@@ -287,7 +288,7 @@ def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, la
 @app.cell
 def _(basis, dataset, facts, indirect, lang):
     # The baseline: it moves with the workbook, the filters and the settings, not with the
-    # sliders; read once for the scenarios of the moves to come (roi_core.app_live).
+    # sliders; read once for the scenarios of the moves to come (roi_core.app.live).
     kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value}
     try:
         baseline = app_live.baseline(facts, **kpi_options, lang=lang, currency=dataset.currency)
@@ -299,7 +300,7 @@ def _(basis, dataset, facts, indirect, lang):
 
 @app.cell
 def _():
-    # The charts and tables are made once per session and updated in place (roi_core.live):
+    # The charts and tables are made once per session and updated in place (roi_core.app.widgets):
     # a slider move sends new rows, not new outputs for the browser to rebuild.
     live = {name: LiveChart() for name in ("funnel", "channels", "efficiency", "month",
                                            "tornado")}
@@ -332,7 +333,7 @@ def _(facts, lang, live):
 @app.cell
 def _(baseline, lang, lever_panel, live):
     # A slider move runs no cell: the sliders call _move in the kernel, which sends the
-    # scenario's cards, charts, tables and address to the page (roi_core.app_live). This cell
+    # scenario's cards, charts, tables and address to the page (roi_core.app.live). This cell
     # gives them the redraw of the current baseline, and draws once.
     lever_panel  # after the sliders are laid out for this workbook and language
 

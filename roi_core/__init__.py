@@ -2,7 +2,7 @@
 
 The short public surface; each concept lives in its own module (``roi_core.io``,
 ``roi_core.kpis``, ``roi_core.scenario``, ``roi_core.attribution``, ``roi_core.cohorts``,
-``roi_core.quality``, ``roi_core.report``, ``roi_core.excel``).
+``roi_core.quality``, ``roi_core.outputs.report``, ``roi_core.outputs.excel``).
 """
 
 __version__ = "0.1.0"

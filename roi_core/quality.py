@@ -27,14 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from roi_core.dataset import Dataset
 from roi_core.funnel import derive_funnel
-from roi_core.io import Inspection, Problem, inspect_bytes, inspect_workbook
+from roi_core.problems import Problem
 from roi_core.schema import SHEETS
 
 __all__ = [
@@ -45,8 +45,7 @@ __all__ = [
     "LANGS",
     "audit",
     "audit_inspection",
-    "audit_workbook",
-    "audit_bytes",
+    "Inspected",
     "findings_frame",
     "findings_summary",
     "finding_rows",
@@ -514,19 +513,18 @@ def audit(data: Dataset, problems: Sequence[Problem] = (), lang: str = "fr") -> 
     return sorted(findings, key=lambda f: (order[f.severity], f.sheet, f.rows[:1] or (0,)))
 
 
-def audit_inspection(inspection: Inspection, lang: str = "fr") -> list[Finding]:
-    """``audit`` over what the lenient loader returned."""
+class Inspected(Protocol):
+    """What the lenient loader returns (``roi_core.io.Inspection``): a dataset and its
+    loading problems. A protocol, so that the checks need not import the loader."""
+
+    dataset: Dataset
+    problems: Sequence[Problem]
+
+
+def audit_inspection(inspection: Inspected, lang: str = "fr") -> list[Finding]:
+    """``audit`` over what the lenient loader returned (``roi_core.io.inspect_workbook``;
+    ``roi_core.io.audit_workbook`` reads and audits a file in one call)."""
     return audit(inspection.dataset, inspection.problems, lang)
-
-
-def audit_workbook(path: str | Path, lang: str = "fr") -> list[Finding]:
-    """Audit a file; raises ``InputError`` only when it cannot be read at all."""
-    return audit_inspection(inspect_workbook(path), lang)
-
-
-def audit_bytes(data: bytes, name: str, lang: str = "fr") -> list[Finding]:
-    """Audit an upload given as bytes."""
-    return audit_inspection(inspect_bytes(data, name), lang)
 
 
 # --- presenting ---------------------------------------------------------------------------

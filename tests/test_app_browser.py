@@ -17,7 +17,7 @@ from app_workbooks import company_sheets, write_workbook
 from conftest import NOTEBOOKS, SAMPLE
 from openpyxl import load_workbook as open_xlsx
 
-from roi_core.app_view import break_even_view
+from roi_core.app.view import break_even_view
 from roi_core.charts import funnel_data, funnel_spec
 from roi_core.formatting import kpi_value
 from roi_core.io import load_workbook
@@ -27,7 +27,7 @@ from roi_core.scenario import Levers, apply_levers, base_table, break_even
 pytestmark = pytest.mark.browser
 APP = NOTEBOOKS / "roi_explorer.py"
 TIMEOUT = 90_000  # ms: the machine is shared, the first render compiles a lot
-CHART = "marimo-anywidget .vega-embed canvas"  # roi_core.live.LiveChart
+CHART = "marimo-anywidget .vega-embed canvas"  # roi_core.app.widgets.LiveChart
 
 
 def expected_card(path: Path, name: str, levers: Levers | None = None) -> str:
@@ -50,7 +50,7 @@ def _attr(text: str) -> str:
 
 
 def _card(label: str, value: str | None = None) -> str:
-    # The cards are a roi_core.live.LiveHtml: Playwright's CSS reaches into its shadow root.
+    # The cards are a roi_core.app.widgets.LiveHtml: Playwright's CSS reaches into its shadow root.
     where = f"[data-value={_attr(value)}]" if value is not None else ""
     return f".roi-card[data-label={_attr(label)}]{where}"
 
@@ -64,7 +64,7 @@ def wait_card(page, label: str, value: str) -> None:
 
 
 def lever(page, group: str, name: str):
-    """The slider ``name`` of the lever panel (roi_core.live.LiveLevers), its group opened."""
+    """The slider ``name`` of the lever panel (``LiveLevers``), its group opened."""
     page.get_by_text(group, exact=True).first.click()
     return page.get_by_role("slider", name=name, exact=True)
 
@@ -242,7 +242,7 @@ def test_two_viewers_each_see_their_own_upload(browser, marimo_server, tmp_path:
 
 
 def table_rows(page, heading: str) -> list[list[str]]:
-    """The rows of the live table under a heading (roi_core.live.LiveHtml, in a shadow root)."""
+    """The rows of the live table under a heading (``LiveHtml``, in a shadow root)."""
     table = page.locator("marimo-anywidget table.roi-table").nth(
         {"break_even": 0, "kpi_table": 1}[heading])
     table.wait_for()

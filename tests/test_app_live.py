@@ -1,4 +1,4 @@
-"""roi_core.app_live: what a slider move computes and sends to the page, in which order."""
+"""roi_core.app.live: what a slider move computes and sends to the page, in which order."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from conftest import SAMPLE
 
-from roi_core import app_live, charts
-from roi_core import app_view as view
+from roi_core.app import charts, view
+from roi_core.app import live as app_live
+from roi_core.app.widgets import LiveLevers
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
 from roi_core.kpis import compute_kpis
-from roi_core.live import LiveLevers
 from roi_core.scenario import Levers, apply_levers, base_table, sensitivity, to_query
 
 

@@ -38,7 +38,7 @@ def test_app_runs_on_the_demo_company(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = compute_kpis(base_table(load_workbook(demo)), "total").iloc[0]
     assert defs["dataset"].source == "demo_company.xlsx"
     assert defs["base_total"]["roi"] == expected["roi"]
-    # what the first draw showed (roi_core.app_live.show): the baseline, no lever moved
+    # what the first draw showed (roi_core.app.live.show): the baseline, no lever moved
     assert defs["shown"].total["cost"] == expected["cost"]
     assert not defs["shown"].active
     assert set(defs["base_channel"]["channel"]) == set(expected_channels(demo))
@@ -80,7 +80,7 @@ def test_app_on_an_unreadable_workbook_stops_with_a_message(monkeypatch: pytest.
 
 
 def test_export_workbook_holds_live_kpis_and_the_scenario(tmp_path: Path) -> None:
-    from roi_core.app_export import export_bytes, scenario_results
+    from roi_core.app.export import export_bytes, scenario_results
     from roi_core.scenario import Levers, apply_levers
 
     data = load_workbook(write_workbook(tmp_path / "c.xlsx", company_sheets()))
@@ -104,7 +104,7 @@ def test_export_workbook_holds_live_kpis_and_the_scenario(tmp_path: Path) -> Non
     levers_sheet = book["Scénario - leviers"]
     values = {r[1]: r[2] for r in levers_sheet.iter_rows(min_row=2, values_only=True)}
     assert values["win_rate"] == 1.2 and values["cost.events"] == 0.7
-    # the live-formula KPI sheets of roi_core.excel are there too
+    # the live-formula KPI sheets of roi_core.outputs.excel are there too
     assert any(name.startswith("kpi_") for name in book.sheetnames)
 
 

@@ -1,11 +1,11 @@
-"""roi_core.app_view: the app's words and cards in French (default) and English."""
+"""roi_core.app.view: the app's words and cards in French (default) and English."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from roi_core.app_view import TEXT, cards_html, kpi_cards, kpi_view, text
+from roi_core.app.view import TEXT, cards_html, kpi_cards, kpi_view, text
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roi_core.charts_quality import SEVERITY_COLORS, findings_by_sheet_chart
+from roi_core.charts.quality import SEVERITY_COLORS, findings_by_sheet_chart
 from roi_core.quality import Finding, findings_frame
 
 

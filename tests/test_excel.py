@@ -22,10 +22,10 @@ import pytest
 from conftest import ROOT, SAMPLE
 from report_workbooks import write_report_workbook
 
-from roi_core.excel import EXPORTED_KPIS, KPI_SHEETS, kpi_workbook_bytes, write_kpi_workbook
 from roi_core.funnel import derive_funnel
 from roi_core.io import load_workbook
 from roi_core.kpis import kpi_table
+from roi_core.outputs.excel import EXPORTED_KPIS, KPI_SHEETS, kpi_workbook_bytes, write_kpi_workbook
 
 DEMO = SAMPLE / "demo_company.xlsx"
 

@@ -49,7 +49,7 @@ from hypothesis import strategies as st  # noqa: E402
 from strategies import ENCODINGS, csv_text, mutated_company, xlsx_sheets  # noqa: E402
 
 from roi_core.importers import import_files  # noqa: E402
-from roi_core.quality import audit_bytes  # noqa: E402
+from roi_core.io import audit_bytes  # noqa: E402
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

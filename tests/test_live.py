@@ -1,4 +1,4 @@
-"""roi_core.live: the in-place charts and tables of the meeting app (Python side; the browser
+"""roi_core.app.widgets: the in-place charts and tables of the meeting app (Python side; the browser
 side is driven in tests/test_app_browser.py)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 import pandas as pd
 
 from roi_core import charts
-from roi_core.app_view import table_html
-from roi_core.live import LiveChart, LiveHtml, chart_bundle
+from roi_core.app.view import table_html
+from roi_core.app.widgets import LiveChart, LiveHtml, chart_bundle
 
 
 def test_the_chart_bundle_is_offline_and_an_es_module() -> None:

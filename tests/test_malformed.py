@@ -13,8 +13,7 @@ from conftest import DATA, ROOT
 
 from roi_core.errors import InputError
 from roi_core.importers import import_files
-from roi_core.io import load_bytes, load_workbook
-from roi_core.quality import audit_workbook
+from roi_core.io import audit_workbook, load_bytes, load_workbook
 
 CORPUS = DATA / "malformed"
 

@@ -61,7 +61,7 @@ def test_no_workbook_at_all(tmp_path) -> None:
 
 
 def test_summary_counts_match_findings(tmp_path) -> None:
-    from roi_core.quality import audit_workbook
+    from roi_core.io import audit_workbook
 
     sheets = clean_company()
     sheets["Affaires"].append(["D9", None, "A9", None, None, "en cours", None, 0.4])

@@ -12,10 +12,9 @@ import pytest
 from conftest import ROOT, SAMPLE, clean_company, write_xlsx
 
 from roi_core.errors import InputError
-from roi_core.io import inspect_workbook, load_workbook
+from roi_core.io import audit_workbook, inspect_workbook, load_workbook
 from roi_core.quality import (
     RULES,
-    audit_workbook,
     findings_frame,
     quality_badge,
     sheet_scores,

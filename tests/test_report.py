@@ -25,7 +25,7 @@ from report_workbooks import write_report_workbook
 from roi_core.formatting import kpi_value
 from roi_core.io import load_workbook
 from roi_core.kpis import kpi_table
-from roi_core.report import (
+from roi_core.outputs.report import (
     ReportParams,
     build_report,
     extract_figures,

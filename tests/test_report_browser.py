@@ -12,7 +12,7 @@ from conftest import SAMPLE
 from roi_core.formatting import kpi_value
 from roi_core.io import load_workbook
 from roi_core.kpis import kpi_table
-from roi_core.report import ReportParams, build_report
+from roi_core.outputs.report import ReportParams, build_report
 
 DEMO = SAMPLE / "demo_company.xlsx"
 

@@ -1,6 +1,6 @@
-"""The meeting app's export: the scenario's sheets added to ``roi_core.excel``'s workbook.
+"""The meeting app's export: the scenario's sheets added to ``roi_core.outputs.excel``'s workbook.
 
-``roi_core.excel.kpi_workbook_bytes`` writes the live-formula KPI workbook of the dataset;
+``roi_core.outputs.excel.kpi_workbook_bytes`` writes the live-formula KPI workbook of the dataset;
 the app adds the scenario as extra sheets: its levers (``roi_core.scenario.assumptions_table``),
 its headline results beside the baseline (``scenario_results``) and its KPIs per channel.
 """
@@ -12,8 +12,8 @@ import math
 import pandas as pd
 
 from roi_core.dataset import Dataset
-from roi_core.excel import kpi_workbook_bytes
 from roi_core.formatting import kpi_value, label
+from roi_core.outputs.excel import kpi_workbook_bytes
 from roi_core.scenario import Levers, assumptions_table
 
 __all__ = ["scenario_results", "export_bytes", "SHEETS"]

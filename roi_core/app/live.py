@@ -1,12 +1,12 @@
 """The meeting app's answer to a lever move: the scenario computed and sent to the page.
 
-A slider move does not run a notebook cell (``roi_core.live.LiveLevers``): the kernel calls
+A slider move does not run a notebook cell (``roi_core.app.widgets.LiveLevers``): the kernel calls
 ``show``, which computes the scenario against the ``Baseline`` (made when the workbook, the
 filters or the settings change) and sends each output to its live element on the page as
 soon as it is ready, the KPI cards first: the browser draws one while the next is computed.
 
 Every figure comes from ``roi_core.scenario`` and ``roi_core.kpis``; every chart and table
-from ``roi_core.charts`` and ``roi_core.app_view``. Outputs, by name: ``cards``, ``funnel``,
+from ``roi_core.charts`` and ``roi_core.app.view``. Outputs, by name: ``cards``, ``funnel``,
 ``channels``, ``efficiency``, ``month``, ``tornado`` (``LiveChart``), ``break_even``,
 ``kpi_table`` (``LiveHtml``), ``url`` (``LiveUrl``).
 """
@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from roi_core import app_view as view
 from roi_core import charts
 from roi_core import scenario as sc
+from roi_core.app import view
 
 __all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
            "show"]

@@ -1,4 +1,4 @@
-// The browser side of roi_core.live.LiveChart (an anywidget).
+// The browser side of roi_core.app.widgets.LiveChart (an anywidget).
 //
 // Bundled with Vega-Embed, Vega-Lite and Vega by vl-convert (no network): `vegaEmbed` is
 // the bundle's name for Vega-Embed. A new spec whose layout (the spec without its datasets) is

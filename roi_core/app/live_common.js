@@ -1,4 +1,4 @@
-// Shared by live_chart.js and live_html.js: roi_core.live puts it in front of each.
+// Shared by live_chart.js and live_html.js: roi_core.app.widgets puts it in front of each.
 //
 // `update` once a message's attributes are all in: a message may set several of `keys` one
 // after the other, each firing its change event; `update` runs once, a microtask after the

@@ -1,4 +1,4 @@
-// The browser side of roi_core.live.LiveHtml (an anywidget): a <style> with the widget's
+// The browser side of roi_core.app.widgets.LiveHtml (an anywidget): a <style> with the widget's
 // `css` (the element sits in a shadow root: the page's styles do not reach it) and a box
 // whose content is the widget's `html`, replaced on each new revision; `data-revision`
 // names the revision shown. `onChanges` comes from live_common.js, put in front.

@@ -1,4 +1,4 @@
-// The browser side of roi_core.live.LiveLevers (an anywidget): the scenario's sliders.
+// The browser side of roi_core.app.widgets.LiveLevers (an anywidget): the scenario's sliders.
 //
 // `groups` lays them out (a collapsible <details> per group, a labelled native range input
 // per lever); `values` holds each slider's value. A slider moved by the viewer shows its

@@ -1,4 +1,4 @@
-// The browser side of roi_core.live.LiveUrl (an anywidget): keeps the scenario's query
+// The browser side of roi_core.app.widgets.LiveUrl (an anywidget): keeps the scenario's query
 // parameters in the page's address, so that a copied link reopens the scenario.
 //
 // The keys it manages (named in `names`, or starting with one of `prefixes`) are set to `params`,

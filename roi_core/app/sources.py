@@ -16,7 +16,7 @@ from roi_core.io import load_workbook
 
 __all__ = ["DEMO_WORKBOOK", "default_workbook", "try_load"]
 
-DEMO_WORKBOOK = Path(__file__).resolve().parents[1] / "sample_data" / "demo_company.xlsx"
+DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "sample_data" / "demo_company.xlsx"
 
 
 def default_workbook(environ: Mapping[str, str] | None = None) -> Path:

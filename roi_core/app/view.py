@@ -283,7 +283,7 @@ LEVER_STEP = 0.05
 
 
 def lever_panel(channels: Sequence[str], lang: str = "fr") -> list[dict[str, object]]:
-    """The scenario's sliders in groups (``roi_core.live.LiveLevers``): the funnel and volume
+    """The scenario's sliders in groups (``roi_core.app.widgets.LiveLevers``): the funnel and volume
     levers, each channel's costs, each channel's volume, each cost item.
 
     >>> groups = lever_panel(["Emailing"], "en")

@@ -11,7 +11,7 @@ element already on the page:
   one on screen only has its rows swapped in the running Vega view; another is embedded
   anew. The browser code (``live_chart.js``) is bundled with Vega-Embed, Vega-Lite and Vega
   by vl-convert, offline, once per process: the page loads nothing from the network.
-- ``LiveHtml``: a piece of HTML (``roi_core.app_view.table_html``) replaces the last one.
+- ``LiveHtml``: a piece of HTML (``roi_core.app.view.table_html``) replaces the last one.
 - ``LiveUrl``: query parameters put in the page's address (replaced, once the moves pause),
   so that a copied link reopens the scenario.
 - ``LiveLevers``: the scenario's sliders. A move changes its ``values`` in the kernel, where
@@ -80,7 +80,7 @@ class LiveChart(anywidget.AnyWidget):
 class LiveHtml(anywidget.AnyWidget):
     """A block of HTML on the page; ``show`` new HTML to replace it.
 
-    The HTML is trusted: build it with escaping (``roi_core.app_view.table_html``). ``css``
+    The HTML is trusted: build it with escaping (``roi_core.app.view.table_html``). ``css``
     styles it (the block sits in a shadow root, apart from the page's styles).
 
     >>> block = LiveHtml()
@@ -135,7 +135,7 @@ class LiveLevers(anywidget.AnyWidget):
     ``values``, and the callback given to ``on_move`` receives them (in the kernel).
 
     ``groups``: ``[{"title": ..., "levers": [{"key", "label", "min", "max", "step"}]}]``
-    (``roi_core.app_view.lever_panel``); ``values``: each slider's value by key (1 when
+    (``roi_core.app.view.lever_panel``); ``values``: each slider's value by key (1 when
     absent); ``locale``: how the values are written next to the sliders.
 
     >>> panel = LiveLevers(groups=[{"title": "Funnel", "levers": [{"key": "win_rate",

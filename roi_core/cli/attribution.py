@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from roi_core.attribution import RULES, attribution_table
-from roi_core.commands import positive_days
+from roi_core.cli.args import positive_days
+from roi_core.cli.render import FORMATS, render
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
-from roi_core.output import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:

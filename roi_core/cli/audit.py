@@ -11,8 +11,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from roi_core.cli.render import records
 from roi_core.io import inspect_workbook
-from roi_core.output import records
 from roi_core.quality import LANGS, audit_inspection, quality_badge, sheet_scores
 
 _HEAD = {

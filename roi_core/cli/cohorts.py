@@ -7,11 +7,11 @@ import sys
 
 import pandas as pd
 
+from roi_core.cli.args import positive_days
+from roi_core.cli.render import FORMATS, render
 from roi_core.cohorts import cohort_summary, latest_date
-from roi_core.commands import positive_days
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
-from roi_core.output import FORMATS, render
 
 
 def _date(text: str) -> pd.Timestamp:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from roi_core.excel import write_kpi_workbook
 from roi_core.io import load_workbook
+from roi_core.outputs.excel import write_kpi_workbook
 
 
 def register(sub: argparse._SubParsersAction) -> None:

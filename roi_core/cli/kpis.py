@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from roi_core.cli.render import FORMATS, render
 from roi_core.io import load_workbook
 from roi_core.kpis import GROUPINGS, kpi_table
-from roi_core.output import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction) -> None:

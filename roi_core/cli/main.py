@@ -1,7 +1,7 @@
 """``python -m roi_core``: the same numbers as the notebooks, for scripts and for checking.
 
 Every command exits 0 on success and 2 with one plain message on stderr for any bad
-input, never a traceback. Each command lives in ``roi_core/commands/<name>.py`` and
+input, never a traceback. Each command lives in ``roi_core/cli/<name>.py`` and
 registers itself through a ``register(subparsers)`` function.
 """
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Prospecting ROI: KPIs per campaign, channel, segment, team.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"roi_core.commands.{name}").register(sub)
+        importlib.import_module(f"roi_core.cli.{name}").register(sub)
     return parser
 
 

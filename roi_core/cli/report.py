@@ -8,7 +8,7 @@ from pathlib import Path
 
 from roi_core.errors import InputError
 from roi_core.formatting import LANGS
-from roi_core.report import NOTEBOOK, ReportParams, build_report, parse_period
+from roi_core.outputs.report import NOTEBOOK, ReportParams, build_report, parse_period
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,5 +1,6 @@
 """CRM exports into the workbook contract: HubSpot, Salesforce, Pipedrive, call logs, or
-any export through a saved column mapping.
+any export through a saved column mapping. May import the contract, the calculations and
+``io``; never ``charts``, ``outputs``, ``app`` or ``cli``.
 
 ``import_files`` reads the exports (CSV or Excel, any encoding the loader reads), finds
 for each table the preset that knows its headers, converts it, and assembles the

@@ -1,6 +1,10 @@
-"""Loading real spreadsheets: workbooks, CSV files and folders of CSV files."""
+"""Loading real spreadsheets: workbooks, CSV files and folders of CSV files.
 
-from roi_core.io.problems import Problem
+May import the contract and the calculations (the funnel derived at load, the audit's
+checks); never ``charts``, ``outputs``, ``app`` or ``cli``.
+"""
+
+from roi_core.io.audit import audit_bytes, audit_workbook
 from roi_core.io.read import MAX_FILE_BYTES, RawTable, read_bytes, read_tables
 from roi_core.io.workbook import (
     Inspection,
@@ -10,8 +14,11 @@ from roi_core.io.workbook import (
     load_bytes,
     load_workbook,
 )
+from roi_core.problems import Problem
 
 __all__ = [
+    "audit_bytes",
+    "audit_workbook",
     "MAX_FILE_BYTES",
     "Inspection",
     "Problem",

@@ -19,8 +19,8 @@ from roi_core.dataset import COLUMNS, Dataset, empty_frame
 from roi_core.errors import InputError
 from roi_core.funnel import derive_funnel
 from roi_core.io import cells
-from roi_core.io.problems import Problem, Sink
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
+from roi_core.problems import Problem, Sink
 from roi_core.schema import (
     ENUMS,
     SHEETS,

@@ -59,7 +59,7 @@ __all__ = [
     "NOTEBOOK",
 ]
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.py"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "report.py"
 ENV = {"workbook": "ROI_REPORT_WORKBOOK", "period": "ROI_REPORT_PERIOD",
        "lang": "ROI_REPORT_LANG", "indirect": "ROI_REPORT_INDIRECT",
        "basis": "ROI_REPORT_BASIS"}
