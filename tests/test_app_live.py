@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from conftest import SAMPLE
 
-from roi_core.app import charts, view
+from roi_core import charts
 from roi_core.app import live as app_live
+from roi_core.app import view
 from roi_core.app.widgets import LiveLevers
 from roi_core.errors import InputError
 from roi_core.io import load_workbook

@@ -2,13 +2,15 @@
 
 Every command exits 0 on success and 2 with one plain message on stderr for any bad
 input, never a traceback. Each command lives in ``roi_core/cli/<name>.py`` and
-registers itself through a ``register(subparsers)`` function.
+registers itself through a ``register(subparsers)`` function: a new module with one is
+a new command (``COMMANDS`` lists them, the usual ones first).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -16,7 +18,17 @@ from roi_core.errors import InputError
 
 __all__ = ["main", "build_parser"]
 
-COMMANDS = ["kpis", "attribution", "cohorts", "audit", "import", "export", "report"]
+_FIRST = ["kpis", "attribution", "cohorts", "audit", "import", "export", "report"]
+_NOT_COMMANDS = {"main", "args", "render"}
+
+
+def _commands() -> list[str]:
+    here = [m.name for m in pkgutil.iter_modules([str(__file__).rsplit("/", 1)[0]])
+            if m.name not in _NOT_COMMANDS and not m.name.startswith("_")]
+    return [n for n in _FIRST if n in here] + sorted(n for n in here if n not in _FIRST)
+
+
+COMMANDS = _commands()
 
 
 class _Parser(argparse.ArgumentParser):
