@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from roi_core.errors import InputError
 
@@ -23,7 +24,7 @@ _NOT_COMMANDS = {"main", "args", "render"}
 
 
 def _commands() -> list[str]:
-    here = [m.name for m in pkgutil.iter_modules([str(__file__).rsplit("/", 1)[0]])
+    here = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
             if m.name not in _NOT_COMMANDS and not m.name.startswith("_")]
     return [n for n in _FIRST if n in here] + sorted(n for n in here if n not in _FIRST)
 
