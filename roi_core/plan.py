@@ -60,6 +60,7 @@ from roi_core.cohorts import PERIOD_DAYS
 from roi_core.dataset import UNASSIGNED, Dataset
 from roi_core.errors import InputError
 from roi_core.facts import COST_PARTS, build_cycles, filter_facts
+from roi_core.formatting import label
 from roi_core.kpis import compute_kpis, ratio
 from roi_core.scenario import Levers, apply_levers
 
@@ -88,6 +89,8 @@ __all__ = [
     "FUNNEL_COLUMNS",
     "CAPACITY_COLUMNS",
     "CASH_COLUMNS",
+    "PLAN_LABELS",
+    "plan_label",
 ]
 
 TARGET_KINDS = ("clients", "margin", "revenue")
@@ -826,3 +829,60 @@ def plan_quarter(data: Dataset, table: pd.DataFrame, target: Target, *,
     return Plan(target=target, rates=rates, funnel=funnel, capacity=cap, team=team_summary,
                 cash=cash, payback=paybacks, summary=summary)
 
+
+
+PLAN_LABELS: dict[str, tuple[str, str]] = {
+    # name: (French, English)
+    "target_share": ("Part de l'objectif", "Share of the target"),
+    "calls": ("Appels", "Calls"),
+    "emails": ("E-mails", "E-mails"),
+    "hours": ("Heures commerciales", "Rep hours"),
+    "fte": ("ETP nécessaires", "FTE needed"),
+    "reps_needed": ("Commerciaux nécessaires", "Reps needed"),
+    "reps": ("Commerciaux aujourd'hui", "Reps today"),
+    "hiring_gap": ("Écart à recruter", "Hiring gap"),
+    "utilisation": ("Taux d'utilisation", "Utilisation"),
+    "calls_per_rep_month": ("Appels par commercial et par mois (mesuré)",
+                            "Calls per rep per month (measured)"),
+    "reps_by_calls": ("Commerciaux (par les appels)", "Reps (by calls)"),
+    "cost_variable": ("Coûts variables", "Variable costs"),
+    "cost_fixed": ("Coûts fixes", "Fixed costs"),
+    "binding_stage": ("Étape limitante", "Binding stage"),
+    "contacts_saved_per_point": ("Contacts économisés par point", "Contacts saved per point"),
+    "payback_month": ("Mois de retour sur investissement", "Payback month"),
+    "payback_early": ("Retour au plus tôt", "Payback, early"),
+    "payback_late": ("Retour au plus tard", "Payback, late"),
+    "peak_cash_need": ("Besoin de trésorerie maximal", "Peak cash need"),
+    "peak_cash_need_high": ("Besoin de trésorerie maximal (haut)", "Peak cash need (high)"),
+    "clients_signed_in_period": ("Clients signés dans la période",
+                                 "Clients signed within the period"),
+    "cumulative": ("Trésorerie cumulée", "Cumulative cash"),
+    "cumulative_low": ("Trésorerie cumulée (bas)", "Cumulative cash (low)"),
+    "cumulative_high": ("Trésorerie cumulée (haut)", "Cumulative cash (high)"),
+    "net": ("Flux net", "Net cash"),
+    "budget": ("Budget", "Budget"),
+    "first_deal": ("première affaire", "first deal"),
+    "lifetime": ("valeur vie client", "lifetime value"),
+    "roi_basis": ("Base du ROI", "ROI basis"),
+    "activities": ("Activités", "Activities"),
+    "per_contact": ("Par contact", "Per contact"),
+    "minutes": ("Minutes", "Minutes"),
+    "type": ("Type", "Type"),
+    "call": ("Appels", "Calls"),
+    "email": ("E-mails", "E-mails"),
+    "meeting": ("Rendez-vous", "Meetings"),
+    "social": ("Social selling", "Social selling"),
+    "event": ("Salons", "Events"),
+}
+
+
+def plan_label(name: str, lang: str = "fr") -> str:
+    """The label people read for a plan's column, stage or basis (else the KPI's label).
+
+    >>> plan_label("hiring_gap"), plan_label("lead_rate", "en")
+    ('Écart à recruter', 'Lead rate')
+    """
+    pair = PLAN_LABELS.get(name)
+    if pair is None:
+        return label(name, lang)
+    return pair[0] if lang == "fr" else pair[1]
