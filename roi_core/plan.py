@@ -79,6 +79,8 @@ __all__ = [
     "team_capacity",
     "capacity",
     "cycle_offsets",
+    "channel_offsets",
+    "signing_shares",
     "cash_flow",
     "payback",
     "repeat_deals_per_client",
@@ -573,6 +575,32 @@ def cycle_offsets(cycles: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def channel_offsets(offsets: Mapping[str, np.ndarray], channel: str) -> np.ndarray:
+    """A channel's measured month offsets; every channel's when it has none; [0] (signature
+    in the month of contact) when nothing is measured at all.
+
+    >>> channel_offsets({"x": np.array([1, 2]), "total": np.array([1, 2])}, "y").tolist()
+    [1, 2]
+    """
+    got = offsets.get(channel)
+    if got is not None and len(got):
+        return np.asarray(got, dtype=int)
+    fallback = offsets.get("total")
+    return np.asarray(fallback, dtype=int) if fallback is not None and len(fallback) else (
+        np.array([0]))
+
+
+def signing_shares(offsets: Mapping[str, np.ndarray], channel: str) -> np.ndarray:
+    """share[k]: the fraction of a channel's clients that sign k months after the month of
+    first contact (``channel_offsets``' frequencies; they sum to 1).
+
+    >>> signing_shares({"x": np.array([0, 2, 2, 3])}, "x").tolist()
+    [0.25, 0.0, 0.5, 0.25]
+    """
+    offs = channel_offsets(offsets, channel)
+    return np.bincount(offs) / len(offs)
+
+
 CASH_COLUMNS = ["channel", "month", "cost", "clients", "margin", "net", "cumulative",
                 "cumulative_low", "cumulative_high"]
 
@@ -599,13 +627,9 @@ def cash_flow(funnel: pd.DataFrame, offsets: Mapping[str, np.ndarray], target: T
     rng = np.random.default_rng(seed)
     months = target.months
     plan = funnel[(funnel["channel"] != "total")]
-    fallback = offsets.get("total", np.array([], dtype=int))
-    if len(fallback) == 0:
-        fallback = np.array([0])
 
     def offsets_of(channel: str) -> np.ndarray:
-        got = offsets.get(channel)
-        return got if got is not None and len(got) else fallback
+        return channel_offsets(offsets, channel)
 
     longest = max([int(offsets_of(c).max()) for c in plan["channel"]] + [0])
     span = horizon or (months + longest + payment_delay_months)
@@ -622,7 +646,7 @@ def cash_flow(funnel: pd.DataFrame, offsets: Mapping[str, np.ndarray], target: T
                       else ratio(r.get("margin", np.nan), clients))
         per_client = 0.0 if not math.isfinite(per_client) else per_client
         offs = offsets_of(channel)
-        freq = np.bincount(offs) / len(offs)
+        freq = signing_shares(offsets, channel)
         signed = np.zeros(span + len(freq) + months)
         for m in range(months):
             signed[m:m + len(freq)] += clients / months * freq
@@ -759,6 +783,7 @@ class Plan:
     cash: pd.DataFrame
     payback: pd.DataFrame
     summary: dict[str, object]
+    offsets: Mapping[str, np.ndarray]
 
 
 def plan_quarter(data: Dataset, table: pd.DataFrame, target: Target, *,
@@ -793,8 +818,11 @@ def plan_quarter(data: Dataset, table: pd.DataFrame, target: Target, *,
         cycles = filter_facts(cycles, months=history)
     offsets = cycle_offsets(cycles)
     per_client = None
+    factor = 1.0
     if basis == "lifetime":
         repeat = None if retention is not None else repeat_deals_per_client(data.deals)
+        factor = lifetime_margin_per_client(1.0, retention=retention, years=years,
+                                            repeat_deals=repeat)
         per_client = {}
         for _, r in funnel[funnel["channel"] != "total"].iterrows():
             first = ratio(r["margin"], r["clients"])
@@ -821,13 +849,15 @@ def plan_quarter(data: Dataset, table: pd.DataFrame, target: Target, *,
         "calls_per_rep_month": team_summary["calls_per_rep_month"],
         "cost": float(total["cost"]), "margin": gain, "roi": ratio(gain - total["cost"],
                                                                    total["cost"]),
-        "roi_basis": basis, "payback_month": pb["payback_month"],
+        "roi_basis": basis, "lifetime_factor": factor,
+        "payment_delay_months": payment_delay_months,
+        "utilisation": team_summary["utilisation"], "payback_month": pb["payback_month"],
         "payback_early": pb["payback_early"], "payback_late": pb["payback_late"],
         "peak_cash_need": pb["peak_cash_need"],
         "clients_signed_in_period": float(total_cash.loc[in_period, "clients"].sum()),
     }
     return Plan(target=target, rates=rates, funnel=funnel, capacity=cap, team=team_summary,
-                cash=cash, payback=paybacks, summary=summary)
+                cash=cash, payback=paybacks, summary=summary, offsets=offsets)
 
 
 
@@ -864,6 +894,11 @@ PLAN_LABELS: dict[str, tuple[str, str]] = {
     "first_deal": ("première affaire", "first deal"),
     "lifetime": ("valeur vie client", "lifetime value"),
     "roi_basis": ("Base du ROI", "ROI basis"),
+    "months": ("Mois de la période", "Months of the period"),
+    "hours_per_fte_month": ("Heures d'un mois à temps plein", "Hours of a full-time month"),
+    "lifetime_factor": ("Facteur valeur vie (1 = première affaire)",
+                        "Lifetime factor (1 = first deal)"),
+    "payment_delay_months": ("Délai de paiement (mois)", "Payment delay (months)"),
     "activities": ("Activités", "Activities"),
     "per_contact": ("Par contact", "Per contact"),
     "minutes": ("Minutes", "Minutes"),
