@@ -60,7 +60,7 @@ from roi_core.cohorts import PERIOD_DAYS
 from roi_core.dataset import UNASSIGNED, Dataset
 from roi_core.errors import InputError
 from roi_core.facts import COST_PARTS, build_cycles, filter_facts
-from roi_core.formatting import label
+from roi_core.formatting import label, money, number, percent
 from roi_core.kpis import compute_kpis, ratio
 from roi_core.scenario import Levers, apply_levers
 
@@ -93,6 +93,8 @@ __all__ = [
     "CASH_COLUMNS",
     "PLAN_LABELS",
     "plan_label",
+    "next_quarter",
+    "plan_table",
 ]
 
 TARGET_KINDS = ("clients", "margin", "revenue")
@@ -894,6 +896,7 @@ PLAN_LABELS: dict[str, tuple[str, str]] = {
     "first_deal": ("première affaire", "first deal"),
     "lifetime": ("valeur vie client", "lifetime value"),
     "roi_basis": ("Base du ROI", "ROI basis"),
+    "stage": ("Étape", "Stage"),
     "months": ("Mois de la période", "Months of the period"),
     "hours_per_fte_month": ("Heures d'un mois à temps plein", "Hours of a full-time month"),
     "lifetime_factor": ("Facteur valeur vie (1 = première affaire)",
@@ -921,3 +924,57 @@ def plan_label(name: str, lang: str = "fr") -> str:
     if pair is None:
         return label(name, lang)
     return pair[0] if lang == "fr" else pair[1]
+
+
+def next_quarter(after: object) -> tuple[str, str]:
+    """The calendar quarter after the one holding ``after`` (the history's last date): the
+    default period of a plan, as (first month, last month).
+
+    >>> next_quarter("2026-11-30"), next_quarter("2026-12-31"), next_quarter("2027-01-01")
+    (('2027-01', '2027-03'), ('2027-01', '2027-03'), ('2027-04', '2027-06'))
+    """
+    quarter = pd.Timestamp(after).to_period("Q") + 1
+    return (f"{quarter.start_time:%Y-%m}", f"{quarter.end_time:%Y-%m}")
+
+
+_SHOWN = ["clients", "opportunities", "meetings", "leads", "contacts", "targets", "calls",
+          "hours", "fte", "cost", "margin", "roi", "binding_stage"]
+
+
+def plan_table(plan: Plan, lang: str = "fr") -> pd.DataFrame:
+    """The plan for people: one row per channel and the total, the needed volumes, calls,
+    rep hours, FTE, budget, margin, ROI (its basis in the column's name) and the binding
+    stage, formatted in ``lang`` (undefined values "—").
+
+    Shape out: columns labelled in ``lang``, every cell a string.
+    """
+    funnel = plan.funnel.copy()
+    cap = plan.capacity
+    detail = cap[cap["channel"] != "total"]
+    calls = detail[detail["type"] == "call"].groupby("channel")["activities"].sum()
+    hours = detail.groupby("channel")["hours"].sum(min_count=1)
+    fte = detail.groupby("channel")["fte"].sum(min_count=1)
+    funnel["calls"] = funnel["channel"].map(calls)
+    funnel["hours"] = funnel["channel"].map(hours)
+    funnel["fte"] = funnel["channel"].map(fte)
+    is_total = funnel["channel"] == "total"
+    funnel.loc[is_total, ["calls", "hours", "fte"]] = [calls.sum(), hours.sum(), fte.sum()]
+    out = pd.DataFrame({plan_label("channel", lang): [
+        plan_label("total", lang) if c == "total" else c for c in funnel["channel"]]})
+    for col in _SHOWN:
+        values = funnel[col]
+        if col in ("cost", "margin"):
+            shown = [money(v, lang) for v in values]
+        elif col == "roi":
+            shown = [percent(v, lang) for v in values]
+        elif col == "fte":
+            shown = [number(v, lang, 2) for v in values]
+        elif col == "binding_stage":
+            shown = ["—" if not isinstance(v, str) else plan_label(v, lang) for v in values]
+        else:
+            shown = [number(v, lang) for v in values]
+        name = plan_label(col, lang)
+        if col == "roi":
+            name = f"{name} ({plan_label('first_deal', lang)})"
+        out[name] = shown
+    return out
