@@ -97,7 +97,7 @@ def _(lang, plan, plan_error):
         mo.stat(number(_s["contacts"], _l), label=plan_label("contacts", _l),
                 caption=f"{number(_s['calls'], _l)} {plan_label('calls', _l).lower()}"),
         mo.stat(number(_s["reps_needed"], _l), label=plan_label("reps_needed", _l),
-                caption=f"{plan_label('hiring_gap', _l)}: {_s['hiring_gap']:+d}"),
+                caption=f"{plan_label('hiring_gap', _l)}: {number(_s['hiring_gap'], _l)}"),
         mo.stat(money(_s["cost"], _l), label=plan_label("budget", _l)),
         mo.stat("—" if _pay is None else f"{_pay:%Y-%m}", label=plan_label("payback_month", _l),
                 caption=f"{plan_label('peak_cash_need', _l)}: {money(_s['peak_cash_need'], _l)}"),

@@ -543,9 +543,10 @@ def capacity(funnel: pd.DataFrame, rates: pd.DataFrame, team: Team, months: int,
     by_type.insert(0, "channel", "total")
     out = pd.concat([out, by_type], ignore_index=True) if len(out) else out
     detail = out[out["channel"] != "total"]
-    fte = float(detail["fte"].sum()) if len(detail) else 0.0
+    # No activity measured: the people a plan takes are not known (NaN), not zero.
+    fte = float(detail["fte"].sum(min_count=1)) if len(detail) else float("nan")
     calls = float(detail.loc[detail["type"] == "call", "activities"].sum())
-    needed = int(ceil_units(fte)) if math.isfinite(fte) else 0
+    needed = ceil_units(fte)
     summary = {
         "calls": calls,
         "emails": float(detail.loc[detail["type"] == "email", "activities"].sum()),
@@ -554,7 +555,7 @@ def capacity(funnel: pd.DataFrame, rates: pd.DataFrame, team: Team, months: int,
         "reps_needed": needed,
         "reps_by_calls": ratio(calls, team.calls_per_rep_month * months),
         "calls_per_rep_month": team.calls_per_rep_month, "reps": team.reps,
-        "hiring_gap": needed - team.reps,
+        "hiring_gap": needed - team.reps if team.rep_months else float("nan"),
     }
     return out, summary
 
@@ -958,7 +959,8 @@ def plan_table(plan: Plan, lang: str = "fr") -> pd.DataFrame:
     funnel["hours"] = funnel["channel"].map(hours)
     funnel["fte"] = funnel["channel"].map(fte)
     is_total = funnel["channel"] == "total"
-    funnel.loc[is_total, ["calls", "hours", "fte"]] = [calls.sum(), hours.sum(), fte.sum()]
+    funnel.loc[is_total, ["calls", "hours", "fte"]] = [
+        calls.sum(min_count=1), hours.sum(min_count=1), fte.sum(min_count=1)]
     out = pd.DataFrame({plan_label("channel", lang): [
         plan_label("total", lang) if c == "total" else c for c in funnel["channel"]]})
     for col in _SHOWN:

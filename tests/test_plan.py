@@ -365,6 +365,24 @@ def test_cli_plan_table_and_json(capsys):
     assert doc["summary"]["payback_month"][:4] == "2027"
 
 
+def test_cli_plan_writes_the_excel_plan(tmp_path, capsys):
+    out = tmp_path / "plan.xlsx"
+    assert main(["plan", str(DEMO), "--target-clients", "30", "--period", "2027-01..2027-03",
+                 "--excel", str(out), "--format", "json"]) == 0
+    assert out.stat().st_size > 0 and "wrote" in capsys.readouterr().err
+
+
+def test_without_activities_the_people_are_not_known():
+    data = hand_built_cohort()
+    table = pd.DataFrame([facts_row("calls", campaign="C1")])
+    plan = plan_quarter(data, table, JANUARY)
+    assert math.isnan(plan.summary["fte"]) and math.isnan(plan.summary["hiring_gap"])
+    assert plan.summary["contacts"] == 800
+    # Its clients sign after the hand-built cycles: half in the month, half two months on.
+    total = plan.cash[plan.cash["channel"] == "total"]
+    assert total["clients"].tolist() == pytest.approx([5.0, 0.0, 5.0])
+
+
 @pytest.mark.parametrize("extra", [["--period", "2027-03..2027-01"],
                                    ["--period", "2027-01", "--split", "Fax=1"],
                                    ["--period", "2027-01", "--utilisation", "0"]])

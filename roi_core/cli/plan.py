@@ -12,6 +12,7 @@ import pandas as pd
 from roi_core.cli.render import FORMATS, records
 from roi_core.formatting import LANGS, kpi_value, money, number, percent
 from roi_core.io import load_workbook
+from roi_core.outputs.plan_excel import write_plan_workbook
 from roi_core.outputs.report import parse_period
 from roi_core.plan import Plan, Target, plan_label, plan_quarter
 from roi_core.scenario import base_table
@@ -93,6 +94,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "measured)")
     p.add_argument("--years", type=float, default=None, help="client lifetime in years")
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
+    p.add_argument("--excel", metavar="PATH", default=None,
+                   help="also write the plan as an .xlsx with live formulas")
     p.add_argument("--format", default="table", choices=[f for f in FORMATS if f != "csv"])
     p.add_argument("--lang", default="fr", choices=list(LANGS), help="language (default: fr)")
     p.set_defaults(func=run)
@@ -156,7 +159,7 @@ def text_report(plan: Plan, by: str, lang: str) -> str:
     funnel = plan.funnel.copy()
     calls = _calls(plan)
     funnel["calls"] = funnel["channel"].map(calls)
-    funnel.loc[funnel["channel"] == "total", "calls"] = calls.sum()
+    funnel.loc[funnel["channel"] == "total", "calls"] = calls.sum(min_count=1)
     if by == "total":
         funnel = funnel[funnel["channel"] == "total"]
     goal = (number(s["target"], lang) + (" clients" if s["target_kind"] == "clients" else
@@ -210,6 +213,14 @@ def json_report(plan: Plan, by: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     plan = build(args)
+    if args.excel:
+        try:
+            write_plan_workbook(plan, args.excel, args.lang)
+        except OSError as exc:
+            print(f"error: {args.excel}: could not be written ({exc.strerror or exc})",
+                  file=sys.stderr)
+            return 2
+        print(f"wrote {args.excel}", file=sys.stderr)
     text = (json_report(plan, args.by) if args.format == "json"
             else text_report(plan, args.by, args.lang))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
