@@ -343,7 +343,9 @@ def reverse_funnel(rates: pd.DataFrame, target: Target, *,
             raise InputError(f"the split names channels without history: {', '.join(unknown)}",
                              expected="channels of the workbook")
         weights = {c: float(split.get(c, 0.0)) for c in plannable["channel"]}
-    shares = split_target(target.value, weights, whole=target.kind == "clients")
+    whole = target.kind == "clients"
+    shares = split_target(ceil_units(target.value) if whole else target.value, weights,
+                          whole=whole)
     total_weight = sum(v for v in weights.values() if v > 0)
     rows = []
     for _, r in rates.iterrows():

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import funnel_counts
 
 from roi_core.cli.main import main
 from roi_core.dataset import Dataset, empty_frame
@@ -174,18 +175,11 @@ def test_ceil_units_ignores_floating_point_dust():
 
 
 @settings(max_examples=150, deadline=None)
-@given(clients=st.integers(1, 200), opp_extra=st.integers(0, 500),
-       lead_extra=st.integers(0, 2000), contact_extra=st.integers(0, 20000),
-       target=st.integers(1, 300))
-def test_round_trip_plan_then_scenario_reaches_the_target(clients, opp_extra, lead_extra,
-                                                          contact_extra, target):
-    opportunities = clients + opp_extra
-    leads = opportunities + lead_extra
-    contacts = leads + contact_extra
-    table = pd.DataFrame([facts_row(contacts=float(contacts), leads=float(leads),
-                                    opportunities=float(opportunities),
-                                    clients=float(clients), targets=float(contacts),
-                                    revenue=clients * 6000.0, margin=clients * 2400.0)])
+@given(counts=funnel_counts(), target=st.integers(1, 300))
+def test_round_trip_plan_then_scenario_reaches_the_target(counts, target):
+    contacts, clients = counts["contacts"], counts["clients"]
+    table = pd.DataFrame([facts_row(**counts, targets=contacts, revenue=clients * 6000.0,
+                                    margin=clients * 2400.0)])
     plan = reverse_funnel(plan_rates(table), Target("clients", target, "2027-01", "2027-01"))
     need = plan.iloc[0]
     volume = need["contacts"] / contacts

@@ -184,6 +184,16 @@ def text_report(plan: Plan, by: str, lang: str) -> str:
            ("roi", f"{percent(s['roi'], lang)} ({basis})")]
     lines += [f"{plan_label(k, lang)} : {v}" if fr else f"{plan_label(k, lang)}: {v}"
               for k, v in pay]
+    if by == "channel":
+        per = plan.payback[plan.payback["channel"] != "total"]
+        shown = pd.DataFrame({
+            plan_label("channel", lang): list(per["channel"]),
+            plan_label("payback_month", lang): [_month(v) for v in per["payback_month"]],
+            plan_label("payback_early", lang): [_month(v) for v in per["payback_early"]],
+            plan_label("payback_late", lang): [_month(v) for v in per["payback_late"]],
+            plan_label("peak_cash_need", lang): [money(v, lang)
+                                                 for v in per["peak_cash_need"]]})
+        lines += ["", shown.to_string(index=False)]
     return "\n".join(lines)
 
 
