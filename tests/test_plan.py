@@ -86,6 +86,17 @@ def test_the_articles_case_backwards(cost):
     assert row["cac"] == pytest.approx(800.0)
 
 
+@pytest.mark.parametrize("flavour", ["numpy_nullable", "pyarrow", "object"])
+def test_the_plan_does_not_care_about_the_dataframe_flavour(flavour):
+    table = pd.DataFrame([facts_row(), facts_row("mail", campaign="B", meetings=5.0,
+                                                 clients=3.0)])
+    other = (table.astype(object) if flavour == "object"
+             else table.convert_dtypes(dtype_backend=flavour))
+    pd.testing.assert_frame_equal(reverse_funnel(plan_rates(table), JANUARY),
+                                  reverse_funnel(plan_rates(other), JANUARY),
+                                  check_dtype=False)
+
+
 def test_each_stage_is_rounded_up_to_whole_units():
     plan = reverse_funnel(plan_rates(CASE), Target("clients", 11, "2027-01", "2027-01"))
     row = plan.iloc[0]
