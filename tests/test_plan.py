@@ -37,7 +37,7 @@ from roi_core.plan import (
     split_target,
     team_capacity,
 )
-from roi_core.scenario import Levers, apply_levers, base_table
+from roi_core.scenario import Levers, apply_levers, base_table, to_json
 
 DEMO = Path(__file__).resolve().parents[1] / "sample_data" / "demo_company.xlsx"
 
@@ -375,6 +375,22 @@ def test_cli_plan_writes_the_excel_plan(tmp_path, capsys):
     assert main(["plan", str(DEMO), "--target-clients", "30", "--period", "2027-01..2027-03",
                  "--excel", str(out), "--format", "json"]) == 0
     assert out.stat().st_size > 0 and "wrote" in capsys.readouterr().err
+
+
+def test_cli_plan_at_a_scenarios_rates(tmp_path, capsys):
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(to_json(Levers(win_rate=1.5)), encoding="utf-8")
+    args = ["plan", str(DEMO), "--target-clients", "30", "--period", "2027-01..2027-03",
+            "--format", "json"]
+    assert main(args) == 0
+    base = json.loads(capsys.readouterr().out)["summary"]
+    assert main([*args, "--scenario", str(scenario)]) == 0
+    better = json.loads(capsys.readouterr().out)["summary"]
+    assert better["opportunities"] < base["opportunities"]
+    assert better["contacts"] < base["contacts"]
+    scenario.write_text("not json", encoding="utf-8")
+    assert main([*args, "--scenario", str(scenario)]) == 2
+    assert "scenario.json" in capsys.readouterr().err
 
 
 def test_without_activities_the_people_are_not_known():

@@ -6,16 +6,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from roi_core.cli.render import FORMATS, records
+from roi_core.errors import InputError
 from roi_core.formatting import LANGS, kpi_value, money, number, percent
 from roi_core.io import load_workbook
 from roi_core.outputs.plan_excel import write_plan_workbook
 from roi_core.outputs.report import parse_period
 from roi_core.plan import Plan, Target, plan_label, plan_quarter
-from roi_core.scenario import base_table
+from roi_core.scenario import Levers, base_table, from_json
 
 _FUNNEL = ["clients", "opportunities", "meetings", "leads", "contacts", "targets", "calls",
            "cost", "margin", "roi", "binding_stage"]
@@ -78,6 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the months of the plan's prospecting, FIRST..LAST (2027-01..2027-03)")
     p.add_argument("--history", help="the months the rates are measured on, FIRST..LAST "
                    "(default: all)")
+    p.add_argument("--scenario", metavar="JSON", default=None,
+                   help="plan at a scenario's rates: a scenario file saved by the app")
     p.add_argument("--by", default="total", choices=["total", "channel"],
                    help="show the plan per channel, or the total only (default)")
     p.add_argument("--split", type=_split, default=None,
@@ -110,9 +114,20 @@ def _target(args: argparse.Namespace) -> Target:
     raise AssertionError("argparse requires one target")
 
 
+def _levers(path: str | None) -> Levers | None:
+    if not path:
+        return None
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"could not be read ({exc.strerror or exc})", file=path) from None
+    return from_json(text, Path(path).name)
+
+
 def build(args: argparse.Namespace) -> Plan:
+    levers = _levers(args.scenario)
     data = load_workbook(args.workbook)
-    return plan_quarter(data, base_table(data), _target(args),
+    return plan_quarter(data, base_table(data), _target(args), levers=levers,
                         split=args.split, history=parse_period(args.history),
                         include_indirect=not args.no_indirect, utilisation=args.utilisation,
                         payment_delay_months=args.payment_delay_months, basis=args.basis,
