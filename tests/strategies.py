@@ -116,3 +116,15 @@ def mutated_company(draw: st.DrawFn) -> dict[str, list[list[object]]]:
         rows[row] = list(rows[row])
         rows[row][col] = draw(XLSX_CELL)
     return sheets
+
+
+@st.composite
+def funnel_counts(draw) -> dict[str, float]:
+    """A one-row funnel that narrows downwards: contacts ≥ leads ≥ opportunities ≥ clients ≥ 1
+    (the history a plan's rates come from)."""
+    clients = draw(st.integers(1, 200))
+    opportunities = clients + draw(st.integers(0, 500))
+    leads = opportunities + draw(st.integers(0, 2000))
+    contacts = leads + draw(st.integers(0, 20000))
+    return {"contacts": float(contacts), "leads": float(leads),
+            "opportunities": float(opportunities), "clients": float(clients)}
