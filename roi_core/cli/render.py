@@ -29,7 +29,7 @@ __all__ = ["FORMATS", "render", "records", "table", "select_columns", "header",
            "kpi_default_columns", "TEXT_WIDTH"]
 
 FORMATS = ("table", "csv", "json")
-TEXT_WIDTH = 26  # a text cell of the compact table is cut to this many characters
+TEXT_WIDTH = 22  # a text cell of the compact table is cut to this many characters
 
 # The compact sets (canonical names, in the order shown); keys come first.
 KPI_COLUMNS_SHORT = ["cost", "leads", "meetings", "opportunities", "clients", "margin",
@@ -95,7 +95,7 @@ _SHORT: dict[str, tuple[str, str]] = {
 # Words inside the cells: (French, English).
 _WORDS: dict[str, tuple[str, str]] = {
     "total": ("Total", "Total"), UNASSIGNED: ("(non affecté)", "(unassigned)"),
-    NO_TOUCHPOINT: ("(sans point de contact)", "(no touchpoint)"),
+    NO_TOUCHPOINT: ("(sans contact tracé)", "(no touchpoint)"),
     "mature": ("mûre", "mature"), "immature": ("immature", "immature"),
     "not started": ("pas lancée", "not started"),
     "first_touch": ("premier contact", "first touch"),
