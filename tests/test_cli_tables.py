@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pytest
 from conftest import SAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from journey_workbook import write_journey_workbook
+from strategies import fact_tables
 from workbooks import CASE_STUDY, write_xlsx
 
 from roi_core.cli import main
@@ -18,7 +22,9 @@ from roi_core.cli.render import (
     COHORT_COLUMNS_SHORT,
     KPI_COLUMNS_SHORT,
     header,
+    render,
 )
+from roi_core.kpis import compute_kpis
 
 NNBSP, NBSP = "\u202f", "\u00a0"  # Babel's French group separator, and before € and %
 DEMO = SAMPLE / "demo_company.xlsx"
@@ -176,3 +182,25 @@ def test_audit_score_table_in_the_audit_language(capsys, case):
     en_head = next(line for line in en.splitlines() if line.startswith("Sheet"))
     assert en_head.split() == ["Sheet", "Rows", "Errors", "Warnings", "Infos", "Score"]
     assert "warnings" not in fr
+
+
+# --- properties ----------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(fact_tables(), st.sampled_from(["channel", "campaign", "month"]),
+       st.sampled_from(["fr", "en"]))
+def test_any_kpi_table_renders_every_value_and_json_round_trips(facts, by, lang):
+    kpis = compute_kpis(facts, by)
+    text = render(kpis, "table", lang=lang, columns="all")
+    lines = text.splitlines()
+    assert len(lines) == len(kpis) + 1
+    body = "\n".join(lines[1:])
+    assert not re.search(r"\b(nan|inf|none|nat)\b", body, flags=re.IGNORECASE), body
+    # A ROI cell is a percentage or "—", never a bare fraction.
+    roi = render(kpis, "table", lang=lang, columns="roi").splitlines()[1:]
+    for line, value in zip(roi, kpis["roi"], strict=True):
+        cell = line.rsplit("  ", 1)[-1].strip()
+        assert cell == "—" if not np.isfinite(value) else cell.endswith("%"), (cell, value)
+    rows = json.loads(render(kpis, "json", lang=lang))
+    for row, value in zip(rows, kpis["roi"], strict=True):
+        assert row["roi"] == (float(value) if np.isfinite(value) else None)
