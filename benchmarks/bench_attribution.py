@@ -13,7 +13,8 @@ same frames, in the same run:
   simulated removal effects). It is an optional benchmark dependency only
   (``pip install channelattribution matplotlib``); without it only ours is timed.
 
-Prints both times, the ratio, the peer's Markov deviation from our exact credits, and our
+Prints both times, the ratio, the peer's Markov deviation from our exact credits (the
+conversions, and the revenue: both value-weighted with ``var_value``), and our
 peak memory (tracemalloc over a second run of our pipeline, and the process's peak RSS
 after our timed run, before the peer ran).
 """
@@ -169,10 +170,15 @@ def main() -> int:
         t = time.perf_counter()
         theirs = peer(touchpoints, deals, ca)
         t_peer = time.perf_counter() - t
-        exact = result["markov"].set_index("channel")["conversions"]
-        sim = theirs["markov"].set_index("channel_name")["total_conversions"]
-        deviation = pd.DataFrame({"exact": exact, "peer": sim.reindex(exact.index)})
-        deviation["relative"] = deviation["peer"] / deviation["exact"] - 1
+        exact = result["markov"].set_index("channel")
+        sim = theirs["markov"].set_index("channel_name").reindex(exact.index)
+        # Conversions, and revenue: both value-weighted removal effects (var_value).
+        deviation = pd.DataFrame({
+            "exact conv.": exact["conversions"], "peer conv.": sim["total_conversions"],
+            "exact revenue": exact["revenue"], "peer revenue": sim["total_conversion_value"]})
+        deviation["rel. conv."] = deviation["peer conv."] / deviation["exact conv."] - 1
+        deviation["rel. revenue"] = (deviation["peer revenue"] / deviation["exact revenue"]
+                                     - 1)
         heur = theirs["heuristic"].set_index("channel_name")
         heuristic_gap = max(
             float((heur[f"{name}_conversions"].reindex(mine.index) - mine).abs().max())
@@ -188,9 +194,12 @@ def main() -> int:
               f"{t_peer:>10.2f}")
         print(f"ratio peer / ours: {t_peer / t_ours:.1f}x")
         print()
-        print("Markov credits (conversions): exact vs channelattribution's simulation")
+        print("Markov credits (conversions, revenue): exact vs channelattribution's "
+              "simulation")
         print(deviation.to_string(float_format=lambda v: f"{v:,.4f}"))
-        print(f"max |relative deviation| of the peer: {deviation['relative'].abs().max():.2%}; "
+        worst = deviation[["rel. conv.", "rel. revenue"]].abs().max()
+        print(f"max |relative deviation| of the peer: conversions {worst['rel. conv.']:.2%}, "
+              f"revenue {worst['rel. revenue']:.2%}; "
               f"first/last/linear vs the peer's heuristics, max |difference|: "
               f"{heuristic_gap:.2e} conversions")
     else:

@@ -4,10 +4,11 @@ Prepare → compute → present:
 
 1. ``build_journeys(touchpoints, deals)`` turns the canonical ``touchpoints`` and ``deals``
    frames into journeys. A *conversion* is a won deal (``status == "won"`` with a
-   ``close_date``); its journey is its account's touchpoints at or before the close date,
-   in time order (ties keep the workbook's row order). An account with touchpoints and no
-   won deal is one *non-converting* journey (used by the Markov rule only). A won deal whose
-   account has no touchpoint before its close is kept, credited to the channel
+   ``close_date``); its journey is its account's touchpoints on or before the close date
+   (close dates are days: a call at 14:00 on the signing day counts), in time order (ties
+   keep the workbook's row order). An account with touchpoints and no won deal is one
+   *non-converting* journey (used by the Markov rule only). A won deal whose account has no
+   touchpoint before its close is kept, credited to the channel
    ``NO_TOUCHPOINT`` under every rule: the totals always equal the won deals.
 2. ``touch_weights`` gives each touch of a converting journey its share of that conversion
    (the shares of one conversion sum to 1); ``markov_removal_effects`` solves the absorbing
@@ -22,24 +23,29 @@ Rules (``RULES``):
 - ``linear``: 1/n to each of the n touches.
 - ``position_based`` (U-shaped): 40 % first, 40 % last, 20 % spread evenly over the
   middle touches; one touch gets 100 %, two touches 50 % each.
-- ``w_shaped``: 30 % to the first touch, 30 % to the *creation touch* (the last touch at or
-  before the deal's ``created_date``), 30 % to the last touch, 10 % spread evenly over the
-  other touches. Coinciding anchors add up: when the creation touch is also the first touch
-  that touch gets 60 %; a one-touch journey gets 90 %. When no touch is left for the 10 %
-  (every touch is an anchor), the anchors' shares are divided by their sum (0.9), so a
-  one-touch journey gets 100 % and a two-touch journey whose creation touch is the first
-  gets 2/3 and 1/3. A deal with no ``created_date``, or created before its first touch,
-  has its creation touch on the first touch.
-- ``time_decay``: weight 2^(−d/h), d the fractional days from the touch to the close date,
+- ``w_shaped``: 30 % to the first touch, 30 % to the *creation touch* (the last touch on or
+  before the day of the deal's ``created_date``), 30 % to the last touch, 10 % spread
+  evenly over the other touches. Coinciding anchors add up: when the creation touch is also
+  the first touch that touch gets 60 %; a one-touch journey gets 90 %. When no touch is
+  left for the 10 % (every touch is an anchor), the anchors' shares are divided by their
+  sum (0.9), so a one-touch journey gets 100 % and a two-touch journey whose creation touch
+  is the first gets 2/3 and 1/3. A deal with no ``created_date``, or created before its
+  first touch, has its creation touch on the first touch.
+- ``time_decay``: weight 2^(−d/h), d the fractional days from the touch to the close date
+  (0 for a touch later on the signing day than the close's time),
   h the half-life (7 days by default), normalised per journey.
 - ``markov``: first-order Markov chain over every journey, converting or not (states:
   start, each channel, conversion, null). Each channel's removal effect
   RE_c = 1 − P(conversion | c removed) / P(conversion), where removing c sends every
   transition into c to null; P is the exact absorption probability from the linear system
-  (I − Q) x = r, not a simulation. Each conversion is split over the channels in proportion
-  to RE_c / Σ RE, so channel c gets conversions × RE_c / Σ RE (and the same share of
-  revenue and margin); within a channel, its campaigns share its credit as they share the
-  channel's ``linear`` credit. Self-loops (a channel touched twice in a row) do not change
+  (I − Q) x = r, not a simulation. Channel c gets conversions × RE_c / Σ RE. Revenue and
+  margin are credited by their own, value-weighted removal effects (``var_value`` in
+  ChannelAttribution): the same chain, where a conversion reached from a state is worth
+  the mean revenue (margin) of the observed conversions from that state, so RE_c(revenue)
+  = 1 − E[revenue | c removed] / E[revenue], solved exactly (``markov_removal_table``);
+  channel c gets the total revenue × RE_c(revenue) / Σ RE(revenue), and likewise margin.
+  Within a channel, its campaigns share its credit as they share the channel's ``linear``
+  credit. Self-loops (a channel touched twice in a row) do not change
   absorption probabilities, so repeated touches need no special treatment. Higher orders
   (``markov_order=m``): each state is the journey's last m channels, and removing a
   channel removes every state that holds it; the same exact solve.
@@ -70,6 +76,8 @@ __all__ = [
     "transition_probabilities",
     "conversion_probability",
     "markov_removal_effects",
+    "markov_removal_table",
+    "MARKOV_VALUES",
     "attribute",
     "attribute_all",
     "channel_costs",
@@ -129,6 +137,13 @@ def _won_deals(deals: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _end_of_day(ns: np.ndarray) -> np.ndarray:
+    """The last nanosecond of each instant's day (NaT stays NaT)."""
+    day = np.int64(_DAY_NS)
+    out = (ns // day) * day + (day - 1)
+    return np.where(ns == np.iinfo(np.int64).min, ns, out)
+
+
 def build_journeys(touchpoints: pd.DataFrame, deals: pd.DataFrame) -> Journeys:
     """Journeys from the canonical ``touchpoints`` and ``deals`` frames.
 
@@ -163,7 +178,9 @@ def build_journeys(touchpoints: pd.DataFrame, deals: pd.DataFrame) -> Journeys:
     accounts = np.asarray(accounts, dtype=object)
     t_acc, w_acc = codes[:n_t], codes[n_t:]
     ts = pd.to_datetime(touchpoints["timestamp"]).to_numpy("datetime64[ns]").view("i8")
-    close = won["close_date"].to_numpy("datetime64[ns]").view("i8")
+    # Close dates are days: every touch of the signing day counts (a call at 14:00 on the
+    # day of signature is at or before the close), whatever time the date carries.
+    close = _end_of_day(won["close_date"].to_numpy("datetime64[ns]").view("i8"))
     ch_codes, channels = pd.factorize(touchpoints["channel"].astype(object), sort=True)
     if "campaign_id" in touchpoints:
         camp_codes, campaigns = pd.factorize(touchpoints["campaign_id"].astype(object))
@@ -232,9 +249,11 @@ def build_journeys(touchpoints: pd.DataFrame, deals: pd.DataFrame) -> Journeys:
     t_ts = ts[touch]
     converted = journey < n_conv
     j_close = journeys["close_date"].to_numpy("datetime64[ns]").view("i8")[journey]
-    days = np.where(converted, (j_close - t_ts) / _DAY_NS, np.nan)
+    # A touch later on the signing day than the close's time is at the close: 0 days.
+    days = np.where(converted, np.maximum(j_close - t_ts, 0) / _DAY_NS, np.nan)
     created = journeys["created_date"].to_numpy("datetime64[ns]")
-    eligible = converted & ~np.isnat(created[journey]) & (t_ts <= created.view("i8")[journey])
+    eligible = (converted & ~np.isnat(created[journey])
+                & (t_ts <= _end_of_day(created.view("i8"))[journey]))
     anchor = np.full(n_journeys, -1, dtype=np.int64)
     np.maximum.at(anchor, journey[eligible], position[eligible])
     anchor = np.where(anchor < 0, 0, anchor)
@@ -421,30 +440,102 @@ def conversion_probability(counts: np.ndarray,
     >>> conversion_probability(c), conversion_probability(c, removed=1)
     (0.75, 0.5)
     """
-    size = counts.shape[0]
-    k = size - 3
+    k = counts.shape[0] - 3
+    return float(_absorbed(counts, counts[1 : k + 1, k + 1, None], removed)[0])
+
+
+def _absorbed(counts: np.ndarray, rewards: np.ndarray,
+              removed: int | np.ndarray | None = None) -> np.ndarray:
+    """Expected reward collected on entering conversion, per journey leaving start.
+
+    ``rewards`` (S, m): per state, the total of each of m measures over the observed
+    transitions state → conversion (their count, or the conversions' revenue, margin).
+    The reward of one step state → conversion is then rewards / out (the mean value of a
+    conversion from that state times the probability of converting from it), and the
+    expectation solves (I − Q) X = R over the transient states, X then s · X; one solve
+    for all m measures. Removed states (an index or a boolean mask) and states never left
+    are dropped, which sends every transition into them to null.
+    """
+    k = counts.shape[0] - 3
     rows = counts[1 : k + 1].astype(float)
     out = rows.sum(axis=1)
     keep = out > 0
     if removed is not None:
-        keep[removed] = False  # an index or a boolean mask
+        keep[removed] = False
     idx = np.flatnonzero(keep)
     start = counts[0, 1 : k + 1].astype(float)
+    m = rewards.shape[1]
     if start.sum() == 0 or len(idx) == 0:
-        return 0.0
+        return np.zeros(m)
     s = start[idx] / start.sum()
     q = rows[np.ix_(idx, idx + 1)] / out[idx, None]
-    r = rows[idx, k + 1] / out[idx]
+    r = np.asarray(rewards, dtype=float)[idx] / out[idx, None]
     x = np.linalg.solve(np.eye(len(idx)) - q, r)
-    return float(s @ x)
+    return s @ x
 
 
-def markov_removal_effects(journeys: Journeys, order: int = 1) -> pd.Series:
+MARKOV_VALUES = ("conversions", "revenue", "margin")
+
+
+def _state_rewards(journeys: Journeys, codes: np.ndarray, n_states: int) -> np.ndarray:
+    """Per Markov state (S, 3): conversions, revenue and margin of the converting journeys
+    whose last touch is in that state (blank amounts add nothing)."""
+    t = journeys.touches
+    last = (t["position"].to_numpy() == t["length"].to_numpy() - 1) & t["converted"].to_numpy()
+    j = t["journey"].to_numpy()[last]
+    state = codes[last]
+    jr = journeys.journeys
+    revenue = np.nan_to_num(jr["revenue"].to_numpy(float))[j]
+    margin = np.nan_to_num(jr["margin"].to_numpy(float))[j]
+    return np.column_stack([np.bincount(state, minlength=n_states).astype(float),
+                            np.bincount(state, weights=revenue, minlength=n_states),
+                            np.bincount(state, weights=margin, minlength=n_states)])
+
+
+def markov_removal_table(journeys: Journeys, order: int = 1) -> pd.DataFrame:
+    """Each channel's exact removal effect on conversions, on revenue and on margin.
+
+    RE_c(v) = 1 − V(c removed) / V, where V is the expected conversion value collected
+    per journey on the absorbing chain: with v = conversions, V = P(conversion); with v =
+    revenue (margin), a conversion reached from state s is worth the mean revenue
+    (margin) of the observed conversions from s — the "var_value" of ChannelAttribution,
+    solved exactly instead of simulated. Removing c sends every transition into a state
+    holding c to null. Columns ``conversions``, ``revenue``, ``margin`` (``MARKOV_VALUES``),
+    indexed by channel; 0 where nothing (no value) converts; clipped to [0, 1].
+
+    >>> tp = pd.DataFrame({"account_id": ["a", "a", "b"], "channel": ["x", "y", "x"],
+    ...     "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"])})
+    >>> dl = pd.DataFrame({"deal_id": ["D", "E"], "account_id": ["a", "b"],
+    ...     "status": ["won", "won"], "close_date": pd.to_datetime(["2026-01-03"] * 2),
+    ...     "amount": [300.0, 100.0], "margin_rate": [1.0, 1.0]})
+    >>> markov_removal_table(build_journeys(tp, dl)).round(4).to_numpy().tolist()
+    [[1.0, 1.0, 1.0], [0.5, 0.75, 0.75]]
+    """
+    counts = transition_counts(journeys, order)
+    codes, states = markov_states(journeys, order)
+    rewards = _state_rewards(journeys, codes, len(states))
+    base = _absorbed(counts, rewards)
+    effects = np.zeros((len(journeys.channels), len(MARKOV_VALUES)))
+    positive = base > 0
+    if positive.any():
+        for c in range(len(journeys.channels)):
+            held = (states == c).any(axis=1)
+            without = _absorbed(counts, rewards, removed=held)
+            effects[c] = np.where(positive, 1.0 - without / np.where(positive, base, 1.0), 0.0)
+    effects = np.clip(effects, 0.0, 1.0)
+    return pd.DataFrame(effects, index=pd.Index(journeys.channels, name="channel"),
+                        columns=list(MARKOV_VALUES))
+
+
+def markov_removal_effects(journeys: Journeys, order: int = 1,
+                           value: str = "conversions") -> pd.Series:
     """Each channel's exact removal effect: 1 − P(conversion | channel removed) / P(conversion).
 
     ``order``: the chain's order (1: first-order; m: each state is the last m channels, and
-    removing a channel removes every state that holds it). Indexed by channel; 0 for every
-    channel when nothing converts.
+    removing a channel removes every state that holds it). ``value``: ``"conversions"``
+    (the default, as above), ``"revenue"`` or ``"margin"`` (the same with the conversion's
+    value, see ``markov_removal_table``). Indexed by channel; 0 for every channel when
+    nothing converts.
 
     >>> tp = pd.DataFrame({"account_id": ["a", "a", "b"], "channel": ["x", "y", "y"],
     ...     "timestamp": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-02"])})
@@ -453,17 +544,9 @@ def markov_removal_effects(journeys: Journeys, order: int = 1) -> pd.Series:
     >>> markov_removal_effects(build_journeys(tp, dl)).round(6).to_dict()
     {'x': 0.5, 'y': 1.0}
     """
-    counts = transition_counts(journeys, order)
-    _, states = markov_states(journeys, order)
-    base = conversion_probability(counts)
-    effects = np.zeros(len(journeys.channels))
-    if base > 0:
-        for c in range(len(journeys.channels)):
-            held = (states == c).any(axis=1)
-            effects[c] = 1.0 - conversion_probability(counts, removed=held) / base
-    effects = np.clip(effects, 0.0, 1.0)
-    return pd.Series(effects, index=pd.Index(journeys.channels, name="channel"),
-                     name="removal_effect")
+    if value not in MARKOV_VALUES:
+        raise ValueError(f"value must be one of {', '.join(MARKOV_VALUES)}, not {value!r}")
+    return markov_removal_table(journeys, order)[value].rename("removal_effect")
 
 
 # --- aggregation --------------------------------------------------------------------------
@@ -580,29 +663,39 @@ def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str, journeys: Journeys)
 
 
 def _attribute_markov(journeys: Journeys, by: str, order: int = 1) -> pd.DataFrame:
-    effects = markov_removal_effects(journeys, order)
-    total = effects.sum()
-    share = (effects / total) if total > 0 else effects * 0.0
+    # Each measure is split by its own removal effects: conversions by RE on P(conversion),
+    # revenue and margin by RE on the expected revenue and margin (value-weighted).
+    effects = markov_removal_table(journeys, order)
+    totals = effects.sum()
+    share = effects.div(totals.where(totals > 0), axis=1).fillna(0.0)
     jr = journeys.journeys
     conv = jr["converted"].to_numpy()
-    n = float(conv.sum())
-    revenue = float(np.nansum(jr["revenue"].to_numpy(float)[conv]))
-    margin = float(np.nansum(jr["margin"].to_numpy(float)[conv]))
+    whole = {"conversions": float(conv.sum()),
+             "revenue": float(np.nansum(jr["revenue"].to_numpy(float)[conv])),
+             "margin": float(np.nansum(jr["margin"].to_numpy(float)[conv]))}
     per_channel = pd.DataFrame({"channel": share.index.to_numpy(object),
-                                "conversions": share.to_numpy() * n,
-                                "revenue": share.to_numpy() * revenue,
-                                "margin": share.to_numpy() * margin})
+                                **{m: share[m].to_numpy() * whole[m] for m in MARKOV_VALUES}})
     if by == "channel":
         return _finish(per_channel, _no_touch_rows(journeys, by), by, journeys)
-    # Within a channel, campaigns share its credit as they share its linear credit.
+    # Within a channel, campaigns share its credit as they share its linear credit; a
+    # channel with Markov credit and no linear credit of that measure (it only leads, in
+    # the chain, to conversions it never touched) shares it as its campaigns share its
+    # touches, so that no credit is lost.
     lin = attribute(journeys, "linear", by="campaign")
     lin = lin[lin["channel"] != NO_TOUCHPOINT]
-    measures = ["conversions", "revenue", "margin"]
-    totals = lin.groupby("channel")[measures].transform("sum")
+    t = journeys.touches
+    camp = t["campaign_id"].astype(object)
+    seen = pd.DataFrame({"campaign_id": camp.where(camp.notna(), UNASSIGNED).to_numpy(object),
+                         "channel": t["channel"].astype(object).to_numpy(object)})
+    touches = seen.value_counts().rename("touches").reset_index()
+    lin = lin.merge(touches, on=["campaign_id", "channel"], how="outer").fillna(
+        {m: 0.0 for m in (*MARKOV_VALUES, "touches")})
+    totals = lin.groupby("channel")[[*MARKOV_VALUES, "touches"]].transform("sum")
     parts = lin[["campaign_id", "channel"]].copy()
     chan = per_channel.set_index("channel")
-    for m in measures:
-        frac = (lin[m] / totals[m].where(totals[m] != 0)).fillna(0.0)
+    by_touch = lin["touches"] / totals["touches"].where(totals["touches"] != 0)
+    for m in MARKOV_VALUES:
+        frac = (lin[m] / totals[m].where(totals[m] != 0)).fillna(by_touch).fillna(0.0)
         parts[m] = frac.to_numpy() * lin["channel"].map(chan[m]).to_numpy(float)
     return _finish(parts, _no_touch_rows(journeys, by), by, journeys)
 

@@ -7,7 +7,8 @@ explicit ``as_of`` date (never a hidden "today").
 Policy:
 
 - A campaign's cohort is its won deals (``deals.campaign_id``): a deal counts when
-  ``launch ≤ close_date < launch + window_days`` and ``close_date ≤ as_of``. A deal has one
+  ``launch ≤ close_date < launch + window_days`` and ``close_date ≤ as_of`` (dates are
+  days: a deal signed at 10:00 on ``as_of`` counts). A deal has one
   campaign, so it is never counted twice; a deal outside its window is not counted.
   Deals without a known campaign belong to no cohort (the quality audit lists them).
 - Ages are measured in days from the launch (``start_date``); period k (``period="month"``)
@@ -95,10 +96,11 @@ def deal_states(deals: pd.DataFrame, as_of: object) -> pd.Series:
     start = pd.to_datetime(deals["created_date"])
     if "first_contact_date" in deals:
         start = start.fillna(pd.to_datetime(deals["first_contact_date"]))
-    closed_by = close <= as_of
+    # Dates are days: a deal closed (created) at 10:00 on ``as_of`` is closed (begun) then.
+    closed_by = close.dt.normalize() <= as_of
     won = (status == "won") & closed_by
     lost = (status == "lost") & (closed_by | close.isna())
-    begun = start.isna() | (start <= as_of)
+    begun = start.isna() | (start.dt.normalize() <= as_of)
     out = np.where(won, "won", np.where(lost, "lost", np.where(begun, "open", "future")))
     return pd.Series(out, index=deals.index, dtype=object, name="state")
 
@@ -139,7 +141,7 @@ def cohort_deals(data: Dataset, as_of: object, *, window_days: float = 180.0,
                 & deals["campaign_id"].isin(camps.index)]
     launch = pd.to_datetime(won["campaign_id"].map(camps["start_date"]))
     age = (won["close_date"] - launch) / _DAY
-    inside = (age >= 0) & (age < window) & (won["close_date"] <= as_of)
+    inside = (age >= 0) & (age < window) & (won["close_date"].dt.normalize() <= as_of)
     won, launch, age = won[inside], launch[inside], age[inside]
     amount = won["amount"].astype(float)
     return pd.DataFrame({

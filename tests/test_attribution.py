@@ -25,6 +25,7 @@ from roi_core.attribution import (
     journeys_from_dataset,
     last_touch_gap,
     markov_removal_effects,
+    markov_removal_table,
     touch_weights,
     transition_probabilities,
 )
@@ -338,6 +339,169 @@ def test_nothing_converts_gives_zero_effects():
     assert attribute(j, "markov")["conversions"].sum() == 0.0
 
 
+# --- Markov credit in money: value-weighted removal effects ---------------------------------
+
+def _dense_value_removal_effects(paths: list[list[str]], values: list[float | None],
+                                 order: int = 1) -> dict[str, float]:
+    """Value-weighted removal effects by brute force, independent of the library's solve.
+
+    ``values[i]`` is journey i's conversion value (None: not converted). The dense chain
+    has one absorbing conversion state *per state it is reached from* (conv@s), so that
+    the matrix power P^N from start gives the probability of converting from each state;
+    a conversion from s is worth the mean value of the observed conversions from s.
+    Removing a channel redirects every transition into a state holding it to null.
+    """
+    channels = sorted({c for p in paths for c in p})
+    walks = []
+    for path in paths:
+        padded = [None] * (order - 1) + list(path)
+        walks.append([tuple(padded[i : i + order]) for i in range(len(path))])
+    states = sorted({s for w in walks for s in w}, key=str)
+    names = ["start", *states, *[("conv", s) for s in states], "null"]
+    idx = {n: i for i, n in enumerate(names)}
+    size = len(names)
+    counts = np.zeros((size, size))
+    worth: dict[tuple, list[float]] = {}
+    for walk, value in zip(walks, values, strict=True):
+        end = ("conv", walk[-1]) if value is not None else "null"
+        chain = ["start", *walk, end]
+        for a, b in zip(chain[:-1], chain[1:], strict=True):
+            counts[idx[a], idx[b]] += 1
+        if value is not None:
+            worth.setdefault(walk[-1], []).append(value)
+    mean_value = np.zeros(size)
+    for state, vals in worth.items():
+        mean_value[idx[("conv", state)]] = np.mean(vals)
+
+    def expected(removed: str | None) -> float:
+        c = counts.copy()
+        for state in states:
+            if removed is not None and removed in state:
+                c[:, idx["null"]] += c[:, idx[state]]
+                c[:, idx[state]] = 0
+        p = np.eye(size)
+        for i in range(size):
+            if c[i].sum():
+                p[i] = c[i] / c[i].sum()
+        reach = np.linalg.matrix_power(p, 2**14)[idx["start"]]  # absorption after N steps
+        return float(reach @ mean_value)
+
+    base = expected(None)
+    return {ch: 1 - expected(ch) / base for ch in channels}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(journey_st, min_size=2, max_size=12), st.integers(1, 2))
+def test_value_weighted_markov_matches_matrix_powers(specs, order):
+    if not any(won for _, won, _ in specs):
+        specs = [(specs[0][0], True, 0), *specs[1:]]
+    tp, deals = _frames(specs)
+    j = build_journeys(tp, deals)
+    table = markov_removal_table(j, order)
+    paths = [p for p, _, _ in specs]
+    # _frames: journey i, when won, is worth 100 (i + 1) of revenue, half of it in margin.
+    revenue = [100.0 * (i + 1) if won else None for i, (_, won, _) in enumerate(specs)]
+    dense = _dense_value_removal_effects(paths, revenue, order)
+    for channel, value in dense.items():
+        assert table.loc[channel, "revenue"] == pytest.approx(value, abs=1e-9), channel
+        assert table.loc[channel, "margin"] == pytest.approx(value, abs=1e-9), channel
+    counted = _dense_value_removal_effects(paths, [1.0 if v else None for v in revenue], order)
+    assert table["conversions"].to_dict() == pytest.approx(counted, abs=1e-9)
+    got = attribute(j, "markov", markov_order=order).set_index("channel")
+    total = sum(v for v in revenue if v)
+    share = {c: v / sum(dense.values()) for c, v in dense.items()}
+    for channel, part in share.items():
+        assert got.loc[channel, "revenue"] == pytest.approx(total * part, rel=1e-9, abs=1e-9)
+        assert got.loc[channel, "margin"] == pytest.approx(total / 2 * part, rel=1e-9,
+                                                           abs=1e-9)
+
+
+def test_markov_money_is_value_weighted_on_the_hand_built_workbook(journeys):
+    got = attribute(journeys, "markov").set_index("channel")
+    # Conversions: the count shares written out by hand above.
+    assert got.loc[TP, "conversions"] == pytest.approx(240 / 263)
+    # Revenue: A (1000) ends on events, B (2000) on phoning, C (500) on social selling.
+    paths = [[EM, SO, TP, EV], [EM, TP], [SO], [TP, EM], [EV]]
+    revenue = [1000.0, 2000.0, 500.0, None, None]
+    margin = [400.0, 1000.0, 100.0, None, None]
+    for measure, values, total in (("revenue", revenue, 3500.0), ("margin", margin, 1500.0)):
+        dense = _dense_value_removal_effects(paths, values)
+        for channel, effect in dense.items():
+            assert got.loc[channel, measure] == pytest.approx(
+                total * effect / sum(dense.values()), rel=1e-9), (measure, channel)
+    # Not the count share any more: phoning is on the 2000 € path, so it earns more money
+    # than its share of conversions.
+    count_share = got.loc[TP, "conversions"] / 3
+    assert got.loc[TP, "revenue"] / 3500.0 > count_share + 0.01
+    assert got.loc[NO_TOUCHPOINT, "revenue"] == 3000.0  # E, won without any touch
+    by_campaign = attribute(journeys, "markov", by="campaign")
+    assert by_campaign["revenue"].sum() == pytest.approx(6500.0)
+    assert by_campaign.groupby("channel")["revenue"].sum()[TP] == pytest.approx(
+        got.loc[TP, "revenue"])
+
+
+def test_markov_credit_of_a_channel_that_only_leads_elsewhere_is_kept_by_campaign():
+    # c is never in a converting journey, but in the chain c -> x -> conversion.
+    tp, deals = _frames([(["c", "x"], False, 0), (["y", "x"], True, 0), (["x"], True, 0)])
+    j = build_journeys(tp, deals)
+    chan = attribute(j, "markov").set_index("channel")
+    assert chan.loc["c", "revenue"] > 0
+    camp = attribute(j, "markov", by="campaign")
+    assert camp["revenue"].sum() == pytest.approx(deals["amount"].sum())
+    assert camp.set_index("channel").loc["c", "revenue"] == pytest.approx(
+        chan.loc["c", "revenue"])
+
+
+def test_markov_removal_effects_value_must_be_known(journeys):
+    with pytest.raises(ValueError):
+        markov_removal_effects(journeys, value="clients")
+    rev = markov_removal_effects(journeys, value="revenue")
+    assert rev.to_dict() == pytest.approx(markov_removal_table(journeys)["revenue"].to_dict())
+
+
+def _channelattribution():
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints a banner on import
+        return pytest.importorskip("ChannelAttribution")
+
+
+def test_markov_money_agrees_with_channelattribution_var_value():
+    """ChannelAttribution simulates the same chain (conversion value drawn per last state);
+    with a large max_step its only difference from our exact solve is simulation noise."""
+    import contextlib
+    import io
+
+    ca = _channelattribution()
+    rng = np.random.default_rng(3)
+    paths = [list(rng.choice(list("abcd"), size=rng.integers(1, 5),
+                             p=[0.4, 0.3, 0.2, 0.1])) for _ in range(400)]
+    won = rng.random(400) < 0.35
+    tp, deals = _frames([(p, bool(w), 0) for p, w in zip(paths, won, strict=True)])
+    # Journeys that end on d are worth ten times more: money and counts part ways.
+    last = {f"acc{i}": p[-1] for i, p in enumerate(paths)}
+    deals["amount"] = np.where(deals["account_id"].map(last) == "d", 5000.0, 500.0)
+    ours = attribute(build_journeys(tp, deals), "markov").set_index("channel")
+    amount = dict(zip(deals["account_id"], deals["amount"], strict=True))
+    table = pd.DataFrame({"path": [" > ".join(p) for p in paths],
+                          "conv": won.astype(int), "null": (~won).astype(int),
+                          "value": [amount.get(f"acc{i}", 0.0) for i in range(400)]})
+    table = table.groupby("path", as_index=False)[["conv", "null", "value"]].sum()
+    with contextlib.redirect_stdout(io.StringIO()):
+        theirs = ca.markov_model(table, "path", "conv", var_value="value", var_null="null",
+                                 max_step=10_000, seed=1, verbose=False, flg_pro=False)
+    theirs = theirs.set_index("channel_name")
+    for channel in "abcd":
+        assert theirs.loc[channel, "total_conversions"] == pytest.approx(
+            ours.loc[channel, "conversions"], rel=0.03), channel
+        assert theirs.loc[channel, "total_conversion_value"] == pytest.approx(
+            ours.loc[channel, "revenue"], rel=0.03), channel
+    # The value-weighted credit is not the count share: the test can tell them apart.
+    count_split = ours["conversions"] / ours["conversions"].sum() * deals["amount"].sum()
+    assert (count_split / ours["revenue"] - 1).abs().max() > 0.2
+
+
 # --- awkward input ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", [object, "string", "str"])
@@ -391,6 +555,29 @@ def test_a_touch_at_the_close_instant_counts():
                           "margin_rate": [1.0]})
     got = attribute(build_journeys(tp, deals), "last_touch").set_index("channel")
     assert got.loc["y", "conversions"] == 1.0
+
+
+def test_a_touch_on_the_day_of_signature_counts():
+    # close dates are days: a call at 14:00 on the signing day is at or before the close.
+    tp = pd.DataFrame({"account_id": ["a", "a", "a"], "channel": ["x", "y", "z"],
+                       "timestamp": pd.to_datetime(["2026-01-01 09:00", "2026-01-03 14:00",
+                                                    "2026-01-04 08:00"])})
+    deals = pd.DataFrame({"deal_id": ["D"], "account_id": ["a"], "status": ["won"],
+                          "created_date": pd.to_datetime(["2026-01-01"]),
+                          "close_date": pd.to_datetime(["2026-01-03"]), "amount": [1.0],
+                          "margin_rate": [1.0]})
+    j = build_journeys(tp, deals)
+    assert j.touches.loc[j.touches["converted"], "channel"].tolist() == ["x", "y"]  # not z
+    got = attribute(j, "last_touch").set_index("channel")
+    assert got.loc["y", "conversions"] == 1.0
+    # The touch after the close's midnight is 0 days from the close, not −0.58.
+    assert j.touches.loc[j.touches["channel"] == "y", "days_to_close"].tolist() == [0.0]
+    # The created date is a day too: the 09:00 touch on the creation day is its anchor.
+    assert j.touches.loc[j.touches["channel"] == "x", "creation_touch"].tolist() == [True]
+    # A close date that carries a time (an import) still takes the whole day.
+    late = deals.assign(close_date=pd.to_datetime(["2026-01-03 10:00"]))
+    assert attribute(build_journeys(tp, late), "last_touch").set_index("channel").loc[
+        "y", "conversions"] == 1.0
 
 
 def test_attribution_table_by_campaign(workbook):

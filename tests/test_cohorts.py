@@ -240,3 +240,19 @@ def test_cli_cohorts_bad_input(tmp_path):
     path = write_cohort_workbook(tmp_path / "c.xlsx")
     out = _cli("cohorts", str(path), "--window-days", "0")
     assert out.returncode == 2 and "window" in out.stderr
+
+
+def test_a_deal_signed_during_the_as_of_day_counts():
+    # Dates are days: a close date that carries 10:00 is on the as_of day, not after it.
+    camps = pd.DataFrame({"campaign_id": ["C1"], "campaign": ["Calls"], "channel": ["calls"],
+                          "start_date": pd.to_datetime(["2026-01-01"])})
+    deals = pd.DataFrame({"deal_id": ["D1", "D2"], "campaign_id": ["C1", "C1"],
+                          "status": ["won", "open"], "amount": [1.0, 1.0],
+                          "margin_rate": [1.0, 1.0],
+                          "created_date": [pd.Timestamp("2026-01-05"),
+                                           pd.Timestamp("2026-03-01 09:00")],
+                          "close_date": [pd.Timestamp("2026-03-01 10:00"), pd.NaT]})
+    data = Dataset(camps, empty_frame("costs"), empty_frame("funnel"), deals=deals)
+    assert cohort_deals(data, "2026-03-01")["deal_id"].tolist() == ["D1"]
+    assert deal_states(deals, "2026-03-01").tolist() == ["won", "open"]
+    assert deal_states(deals, "2026-02-28").tolist() == ["open", "future"]
