@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from roi_core.dataset import Dataset
+from roi_core.facts import build_facts
 from roi_core.kpis import GROUPINGS, RATIOS, compute_kpis
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "kpi_intervals",
     "prob_beats",
     "roi_beats_table",
+    "with_intervals",
 ]
 
 PRIOR = (0.5, 0.5)  # Jeffreys' Beta(½, ½)
@@ -323,3 +326,18 @@ def roi_beats_table(facts: pd.DataFrame, by: str = "channel", *,
             if i != j:
                 table.loc[a, b] = prob_beats(d.roi[i], d.roi[j])
     return table
+
+
+def with_intervals(table: pd.DataFrame, data: Dataset, by: str | Sequence[str] = "total", *,
+                   level: float = LEVEL, draws: int = DRAWS, seed: int = 0,
+                   include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+    """``table`` (``roi_core.kpis.kpi_table(data, by)``, same rows in the same order) with
+    the ``<kpi>_low`` / ``<kpi>_high`` columns of ``kpi_intervals`` appended (the deals'
+    spread of margin per client when the workbook has deals)."""
+    intervals = kpi_intervals(build_facts(data), by, deals=data.deals, level=level,
+                              draws=draws, seed=seed, include_indirect=include_indirect,
+                              basis=basis)
+    if len(intervals) != len(table):
+        raise ValueError("the KPI table and its intervals do not have the same groups")
+    extra = [c for c in intervals.columns if c.endswith(("_low", "_high"))]
+    return pd.concat([table.reset_index(drop=True), intervals[extra]], axis=1)

@@ -8,6 +8,7 @@ import sys
 from roi_core.cli.render import FORMATS, render
 from roi_core.io import load_workbook
 from roi_core.kpis import GROUPINGS, kpi_table
+from roi_core.uncertainty import with_intervals
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,12 +22,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.add_argument("--basis", default="margin", choices=["margin", "revenue"],
                    help="what ROI compares the cost with (default: margin)")
+    p.add_argument("--intervals", action="store_true",
+                   help="add 80 %% intervals (roi_low, roi_high, cac_low, …; "
+                   "roi_core.uncertainty)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
     table = kpi_table(data, args.by, include_indirect=not args.no_indirect, basis=args.basis)
+    if args.intervals:
+        table = with_intervals(table, data, args.by, include_indirect=not args.no_indirect,
+                               basis=args.basis)
     text = render(table, args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
