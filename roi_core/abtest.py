@@ -93,7 +93,7 @@ def ab_test(facts: pd.DataFrame, by: str, a: str | None = None, b: str | None = 
     ...     "cost_direct_fixed": [5000.0, 5000.0], "cost_direct_variable": [0.0, 0.0],
     ...     "cost_indirect_fixed": [0.0, 0.0], "cost_indirect_variable": [0.0, 0.0]})
     >>> t = ab_test(f, "script").set_index("metric")
-    >>> t.loc["lead_rate", "decision"], round(t.loc["lead_rate", "p_b_beats_a"], 2)
+    >>> t.loc["lead_rate", "decision"], round(float(t.loc["lead_rate", "p_b_beats_a"]), 2)
     ('B', 1.0)
     """
     a, b = ab_groups(facts, by, a, b)

@@ -159,7 +159,7 @@ def channel_bounds(today: np.ndarray, *, max_change: float | None = 0.3,
     >>> lo, hi = channel_bounds(np.array([100.0, 200.0]), max_change=0.3,
     ...                         minimum=[90.0, 0.0], locked=[False, True])
     >>> lo.tolist(), hi.tolist()
-    [[90.0, 200.0], [130.0, 200.0]]
+    ([90.0, 200.0], [130.0, 200.0])
     """
     today = np.asarray(today, dtype=float)
     if max_change is None:
@@ -187,7 +187,7 @@ def optimal_split(value: np.ndarray, alpha: np.ndarray, base: np.ndarray, budget
     >>> # two channels, margin 2·√B and 4·√B: equal marginal returns at B₂ = 4 B₁
     >>> b = optimal_split(np.array([[2.0], [4.0]]), np.full((2, 1), 0.5), np.ones(2),
     ...                   100.0, np.zeros(2), np.full(2, np.inf))
-    >>> [round(v, 4) for v in b]
+    >>> [round(float(v), 4) for v in b]
     [20.0, 80.0]
     """
     lo = np.asarray(lo, dtype=float)

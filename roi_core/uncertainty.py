@@ -113,7 +113,7 @@ def rate_interval(successes: float, trials: float, level: float = LEVEL,
 
     >>> low, high = rate_interval(10, 30)
     >>> round(low, 3), round(high, 3)
-    (0.234, 0.454)
+    (0.233, 0.449)
     """
     a, b = beta_posterior(successes, trials, prior)
     if np.isnan(a):
