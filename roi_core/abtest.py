@@ -21,8 +21,6 @@ carries). For each funnel rate and for the cost per opportunity:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 from scipy import stats
