@@ -482,7 +482,7 @@ def advice_table(advice: Advice) -> pd.DataFrame:
     bounds, and the expected margin at today's and at the advised budgets.
 
     Shape out: ``channel, today, reference, proposed, change, change_share, candidate,
-    lower, upper, margin_today, margin_proposed``.
+    lower, upper, margin_today, margin_proposed, margin_candidate`` (expected margins).
     """
     c = advice.curves
     return pd.DataFrame({
@@ -492,7 +492,9 @@ def advice_table(advice: Advice) -> pd.DataFrame:
                                  (advice.proposed - advice.today) / advice.today, np.nan),
         "candidate": advice.candidate, "lower": advice.lower, "upper": advice.upper,
         "margin_today": c.margin(advice.today).mean(axis=1) if len(c.channels) else [],
-        "margin_proposed": c.margin(advice.proposed).mean(axis=1) if len(c.channels) else []})
+        "margin_proposed": c.margin(advice.proposed).mean(axis=1) if len(c.channels) else [],
+        "margin_candidate": c.margin(advice.candidate).mean(axis=1) if len(c.channels)
+        else []})
 
 
 def advice_levers(advice: Advice, facts: pd.DataFrame, *, include_indirect: bool = True,
