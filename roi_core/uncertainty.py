@@ -19,7 +19,7 @@ The model, documented once:
   workbook has them, shrunk towards the company's pooled spread with the weight of
   ``CV_PRIOR_CLIENTS`` clients; else (funnel totals only) ``DEFAULT_CV`` = 0.5. A group with
   no client borrows the company's margin per client with the spread of one client.
-- **ROI, CAC, net margin per client**: ``draws`` seeded draws of ``λ`` and of the margin per
+- **ROI, CAC, net margin per client**: ``draws`` (2 000) seeded draws of ``λ`` and of the margin per
   client give ``gain = λ × margin per client``, ``ROI = (gain − cost) / cost``,
   ``CAC = cost / λ``, ``net = margin per client − CAC``; the 80 % interval is the 10th to the
   90th percentile of the draws. Cost is a fact, not a guess: it is not drawn.
@@ -65,7 +65,7 @@ __all__ = [
 
 PRIOR = (0.5, 0.5)  # Jeffreys' Beta(½, ½)
 LEVEL = 0.8
-DRAWS = 4000
+DRAWS = 2000
 DEFAULT_CV = 0.5
 CV_PRIOR_CLIENTS = 5.0
 RATE_NAMES = ["contact_rate", "lead_rate", "opportunity_rate", "meeting_rate", "win_rate"]
@@ -142,6 +142,18 @@ def client_margins(deals: pd.DataFrame | None) -> pd.DataFrame:
                          "margin": (won["amount"].astype(float) * rate).to_numpy()})
 
 
+def _won_margins(deals: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """(campaign ids, margins) of the won deals with an amount, as arrays."""
+    if deals is None or deals.empty:
+        return np.array([], dtype=object), np.array([], dtype=float)
+    amount = deals["amount"].to_numpy(dtype=float, na_value=np.nan)
+    won = (deals["status"].to_numpy(dtype=object) == "won") & np.isfinite(amount)
+    rate = (deals["margin_rate"].to_numpy(dtype=float, na_value=np.nan)
+            if "margin_rate" in deals else np.ones(len(deals)))
+    rate = np.where(np.isfinite(rate), rate, 1.0)
+    return deals["campaign_id"].to_numpy(dtype=object)[won], (amount * rate)[won]
+
+
 def _cv(values: np.ndarray) -> float:
     values = values[np.isfinite(values)]
     if len(values) < 2 or values.mean() <= 0:
@@ -159,24 +171,33 @@ def margin_spread(facts: pd.DataFrame, keys: Sequence[str], deals: pd.DataFrame 
     the pooled spread (a deal's month is not its campaign's). Shape out: one value per row
     of ``group_keys``.
     """
-    margins = client_margins(deals)
-    pooled = _cv(margins["margin"].to_numpy(dtype=float))
+    campaign, margin = _won_margins(deals)
+    pooled = _cv(margin)
     if np.isnan(pooled):
         return np.full(len(group_keys), DEFAULT_CV)
     if not keys or "month" in keys:
         return np.full(len(group_keys), pooled)
-    base = facts.drop_duplicates("campaign_id")
-    attrs = pd.DataFrame({k: base[k].to_numpy() for k in keys})
-    attrs["_deal_campaign"] = base["campaign_id"].to_numpy()
-    tagged = margins[["campaign_id", "margin"]].rename(
-        columns={"campaign_id": "_deal_campaign"}).merge(attrs, on="_deal_campaign")
-    spread = tagged.groupby(list(keys), dropna=False)["margin"].agg(
-        n="count", raw=lambda v: _cv(v.to_numpy(dtype=float)))
-    merged = group_keys[list(keys)].merge(spread.reset_index(), on=list(keys), how="left")
-    n = merged["n"].fillna(0).to_numpy(dtype=float)
-    raw = merged["raw"].to_numpy(dtype=float)
-    n = np.where(np.isnan(raw), 0.0, n)
-    raw = np.nan_to_num(raw)
+    # campaign -> the row of its group (plain dicts: a few dozen campaigns, not a join)
+    row_of = {tuple(key): i for i, key in enumerate(
+        zip(*(group_keys[k].tolist() for k in keys), strict=True))}
+    home: dict[object, int] = {}
+    for cid, *key in zip(facts["campaign_id"].tolist(), *(facts[k].tolist() for k in keys),
+                         strict=True):
+        if cid not in home:
+            home[cid] = row_of.get(tuple(key), -1)
+    rows = np.array([home.get(c, -1) for c in campaign.tolist()], dtype=int)
+    ok = (rows >= 0) & np.isfinite(margin)
+    size = len(group_keys)
+    n = np.bincount(rows[ok], minlength=size).astype(float)
+    total = np.bincount(rows[ok], margin[ok], size)
+    square = np.bincount(rows[ok], margin[ok] ** 2, size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / n
+        var = (square - n * mean**2) / (n - 1)
+        raw = np.sqrt(np.maximum(var, 0.0)) / mean
+    usable = (n >= 2) & (mean > 0) & np.isfinite(raw)
+    n = np.where(usable, n, 0.0)
+    raw = np.where(usable, raw, 0.0)
     return np.sqrt((n * raw**2 + CV_PRIOR_CLIENTS * pooled**2) / (n + CV_PRIOR_CLIENTS))
 
 
@@ -275,7 +296,7 @@ def kpi_intervals(facts: pd.DataFrame, by: str | Sequence[str] = "channel", *,
                   include_indirect=include_indirect, basis=basis)
     kpis = d.kpis
     lead = list(kpis.columns[: list(kpis.columns).index("campaigns")])
-    out = kpis[lead].copy()
+    cols: dict[str, np.ndarray] = {}
     has_clients = np.nan_to_num(kpis["clients"].to_numpy(dtype=float)) > 0
     for name, values in (("roi", d.roi), ("cac", d.cac),
                          ("margin_per_client", d.gain_per_client),
@@ -283,7 +304,7 @@ def kpi_intervals(facts: pd.DataFrame, by: str | Sequence[str] = "channel", *,
         low, high = _quantiles(values, level)
         if name in ("margin_per_client", "net_margin_per_client"):
             low, high = np.where(has_clients, low, np.nan), np.where(has_clients, high, np.nan)
-        out[f"{name}_low"], out[f"{name}_high"] = low, high
+        cols[f"{name}_low"], cols[f"{name}_high"] = low, high
     tail = (1.0 - level) / 2.0
     for name in RATE_NAMES:
         num, den = RATIOS[name]
@@ -293,9 +314,9 @@ def kpi_intervals(facts: pd.DataFrame, by: str | Sequence[str] = "channel", *,
         kk = np.clip(np.nan_to_num(k), 0, np.maximum(np.nan_to_num(n), 0))
         a = kk + PRIOR[0]
         b = np.maximum(np.nan_to_num(n), 0) - kk + PRIOR[1]
-        out[f"{name}_low"] = np.where(ok, stats.beta.ppf(tail, a, b), np.nan)
-        out[f"{name}_high"] = np.where(ok, stats.beta.ppf(1.0 - tail, a, b), np.nan)
-    return out.reset_index(drop=True)
+        cols[f"{name}_low"] = np.where(ok, stats.beta.ppf(tail, a, b), np.nan)
+        cols[f"{name}_high"] = np.where(ok, stats.beta.ppf(1.0 - tail, a, b), np.nan)
+    return pd.concat([kpis[lead].reset_index(drop=True), pd.DataFrame(cols)], axis=1)
 
 
 def prob_beats(a: np.ndarray, b: np.ndarray) -> float:
