@@ -439,19 +439,26 @@ def sentences(advice: Advice, lang: str = "fr", currency: str = "EUR") -> list[s
                    f"{head}: today's split is already close to the best; the channels' "
                    "marginal returns are close.")
         return out
-    best = "; ".join(
-        (f"{money(m.amount, lang, currency)} de {m.source} vers {m.target}" if fr else
-         f"{money(m.amount, lang, currency)} from {m.source} to {m.target}")
+    best = " ; ".join(
+        (f"{money(m.amount, lang, currency)} du canal {m.source} vers le canal {m.target}"
+         if fr else f"{money(m.amount, lang, currency)} from {m.source} to {m.target}")
         for m in advice.candidate_moves)
     gain, low, high = (_signed(v, lang, currency) for v in (advice.gain, advice.low,
                                                             advice.high))
     prob = percent(advice.probability, lang, decimals=0)
+    if advice.probability < advice.threshold:
+        why = f"sous le seuil de {thr}" if fr else f"below the {thr} threshold"
+    elif advice.low <= 0:
+        why = f"mais l'intervalle à {lvl} contient 0" if fr else \
+            f"but the {lvl} interval contains 0"
+    else:
+        why = "mais aucun des transferts, pris seul, ne passe ce seuil" if fr else \
+            "but none of its transfers clears that bar on its own"
     out.append(f"{head} : le meilleur partage trouvé ({best}) rapporterait {gain} "
-               f"({lvl} : {low} à {high}), probabilité de faire mieux : {prob}, sous le seuil "
-               f"de {thr} ou intervalle contenant 0." if fr else
+               f"({lvl} : {low} à {high}), probabilité de faire mieux : {prob}, {why}."
+               if fr else
                f"{head}: the best split found ({best}) would bring {gain} ({lvl}: {low} to "
-               f"{high}), probability of doing better: {prob}, below the {thr} threshold or "
-               "an interval containing 0.")
+               f"{high}), probability of doing better: {prob}, {why}.")
     d = advice.decider
     if d is not None and d.months <= 60:
         contacts = max(d.contacts, 0.0)
