@@ -118,7 +118,7 @@ class Advice:
     high: float
     probability: float
     abstained: bool
-    reason: str  # "advised", "balanced" (nothing worth moving), "uncertain"
+    reason: str  # "advised", "uncertain", "balanced" (nothing worth moving), "single"
     decider: Decider | None
     threshold: float
     level: float
@@ -334,6 +334,9 @@ def advise(facts: pd.DataFrame, *, deals: pd.DataFrame | None = None,
                             include_indirect=include_indirect)
     channels = curves.channels
     today = curves.cost.copy()
+    if not channels:
+        raise InputError("no channel has a recorded cost: there is no budget to split",
+                         expected="cost lines on the campaigns of at least two channels")
     total = float(today.sum()) if budget is None else float(budget)
     if not math.isfinite(total) or total <= 0:
         raise InputError(f"the budget is {budget}", expected="a positive amount")
@@ -380,7 +383,8 @@ def advise(facts: pd.DataFrame, *, deals: pd.DataFrame | None = None,
                           candidate_moves, gain, low, high, prob, False, "advised", None,
                           threshold, level, curves)
     gain, low, high, prob = _stats(gain_draws(curves, reference, candidate), level)
-    reason = "uncertain" if candidate_moves else "balanced"
+    movable = int(np.sum(hi - lo > small))
+    reason = "uncertain" if candidate_moves else "balanced" if movable >= 2 else "single"
     decider = _decider(curves, reference, candidate, level, threshold, facts) \
         if candidate_moves else None
     return Advice(channels, today, reference, reference.copy(), candidate, lo, hi, total, [],
@@ -433,6 +437,12 @@ def sentences(advice: Advice, lang: str = "fr", currency: str = "EUR") -> list[s
                        f"probability of doing better: {prob}.")
         return out
     head = ABSTAIN[lang if lang in ABSTAIN else "en"]
+    if advice.reason == "single":
+        out.append(f"{head} : un seul canal peut varier dans ces limites, il n'y a rien à "
+                   "réallouer." if fr else
+                   f"{head}: only one channel can change within these bounds; there is "
+                   "nothing to reallocate.")
+        return out
     if advice.reason == "balanced":
         out.append(f"{head} : le partage actuel est déjà proche du meilleur, les rendements "
                    "marginaux des canaux sont proches." if fr else

@@ -189,3 +189,18 @@ def test_levers_make_the_scenario_spend_the_advised_split():
     moved = apply_levers(table, levers)
     cost = moved.groupby("channel")[COST_PARTS].sum().sum(axis=1)
     np.testing.assert_allclose(cost.reindex(a.channels).to_numpy(), a.proposed, rtol=1e-5)
+
+
+def test_one_channel_has_nothing_to_reallocate():
+    c = make_company(1)
+    one = c.facts[c.facts["channel"] == "Emailing"]
+    a = advise(one, draws=300)
+    assert a.abstained and a.reason == "single"
+    assert "un seul canal" in sentences(a)[0]
+
+
+def test_no_recorded_cost_is_an_input_error():
+    c = make_company(1)
+    facts = c.facts.assign(**{p: np.nan for p in COST_PARTS})
+    with pytest.raises(InputError, match="no channel has a recorded cost"):
+        advise(facts, draws=300)

@@ -36,6 +36,8 @@ def test_advise_json_with_a_lock_and_english(capsys):
     assert all(abs(r["change_share"]) <= 0.1 + 1e-9 for r in doc["channels"])
     assert all(m["probability"] >= 0.8 for m in doc["moves"])
     assert doc["sentences"][0].startswith(("Move", "Not enough data"))
+    beats = doc["roi_beats"]
+    assert beats["Téléprospection"]["Emailing"] + beats["Emailing"]["Téléprospection"] == 1
 
 
 @pytest.mark.parametrize("args", [["--lock", "Nope"], ["--budget", "10"]])

@@ -15,6 +15,7 @@ from roi_core.formatting import LANGS
 from roi_core.io import load_workbook
 from roi_core.io.cells import parse_number
 from roi_core.scenario import to_query
+from roi_core.uncertainty import roi_beats_table
 
 __all__ = ["amount", "share", "channel_amount"]
 
@@ -90,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
     said = sentences(result, args.lang, data.currency)
     table = advice_table(result)
     levers = to_query(advice_levers(result, facts, include_indirect=include))
+    beats = roi_beats_table(facts, "channel", deals=data.deals, seed=args.seed,
+                            include_indirect=include)
     if args.format == "json":
         moves = [{"source": m.source, "target": m.target, "amount": m.amount,
                   "gain": m.gain, "gain_low": m.low, "gain_high": m.high,
@@ -98,13 +101,20 @@ def run(args: argparse.Namespace) -> int:
                "budget": result.budget, "gain": result.gain, "gain_low": result.low,
                "gain_high": result.high, "probability": result.probability,
                "threshold": result.threshold, "level": result.level, "moves": moves,
-               "sentences": said, "levers": levers, "channels": records(table)}
+               "sentences": said, "levers": levers, "channels": records(table),
+               "roi_beats": {a: {b: (None if pd.isna(p) else float(p))
+                                 for b, p in row.items()}
+                             for a, row in beats.to_dict(orient="index").items()}}
         if result.decider is not None:
             out["decider"] = {"channel": result.decider.channel,
                               "contacts": result.decider.contacts,
                               "months": result.decider.months}
         text = json.dumps(out, ensure_ascii=False, indent=2)
     else:
-        text = "\n".join(said) + "\n\n" + render(table, "table")
+        head = ("P(ROI de la ligne > ROI de la colonne)" if args.lang == "fr"
+                else "P(row's ROI > column's ROI)")
+        shown = beats.map(lambda p: "—" if pd.isna(p) else f"{p:.0%}")
+        text = ("\n".join(said) + "\n\n" + render(table, "table") + f"\n\n{head}\n"
+                + shown.to_string())
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
