@@ -58,6 +58,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 def _cell_format(name: str, values: pd.Series):
     """One format per column: rates as percentages, whole numbers without decimals."""
     finite = values[np.isfinite(values.astype(float))]
+    name = name.removesuffix("_low").removesuffix("_high")  # an interval's bounds (--intervals)
     if name == "roi" or name.endswith(("_rate", "_share")):
         pattern = "{:.1%}"
     elif len(finite) and (finite == finite.round()).all():
