@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from roi_core.cli.args import add_output_arguments, emit
-from roi_core.cli.render import kpi_default_columns
+from roi_core.cli.render import KPI_COLUMNS_SHORT, kpi_default_columns
 from roi_core.io import load_workbook
 from roi_core.kpis import GROUPINGS, kpi_table
+from roi_core.uncertainty import with_intervals
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,11 +22,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.add_argument("--basis", default="margin", choices=["margin", "revenue"],
                    help="what ROI compares the cost with (default: margin)")
+    p.add_argument("--intervals", action="store_true",
+                   help="add 80 %% intervals (roi_low, roi_high, cac_low, …; "
+                   "roi_core.uncertainty)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
     table = kpi_table(data, args.by, include_indirect=not args.no_indirect, basis=args.basis)
-    emit(table, args, kpi_default_columns(args.by), currency=data.currency)
+    columns = kpi_default_columns(args.by)
+    if args.intervals:
+        table = with_intervals(table, data, args.by, include_indirect=not args.no_indirect,
+                               basis=args.basis)
+        # The compact table trades the volumes for the intervals (120 columns still).
+        columns = [*kpi_default_columns(args.by)[: -len(KPI_COLUMNS_SHORT)], "cost",
+                   "clients", "margin", "cac",
+                   *(["cac_low", "cac_high"] if args.by != "campaign" else []), "roi",
+                   "roi_low", "roi_high"]
+    emit(table, args, columns, currency=data.currency)
     return 0

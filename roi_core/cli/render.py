@@ -113,6 +113,11 @@ def header(name: str, lang: str = "fr") -> str:
     ('CPO', 'ROI with est.')
     """
     pair = _SHORT.get(name)
+    # An 80 % interval's bounds are its 10th and 90th percentiles.
+    for end, words in (("_low", ("p10", "p10")), ("_high", ("p90", "p90"))):
+        if pair is None and name.endswith(end):  # an interval's bound (kpis --intervals)
+            base = header(name.removesuffix(end), lang)
+            return f"{base} {words[0] if lang == 'fr' else words[1]}"
     if pair is None:
         return label(name, lang)
     return pair[0] if lang == "fr" else pair[1]
@@ -259,6 +264,7 @@ def _cell(name: str, value: object, lang: str, numeric: bool, values: pd.Series,
     if not numeric:
         pair = _WORDS.get(str(value))
         return str(value) if pair is None else pair[0 if lang == "fr" else 1]
+    name = name.removesuffix("_low").removesuffix("_high")  # an interval's bounds: as the KPI
     kind = _KIND.get(name)
     if kind is None:  # a column this module does not know: rates and ROIs in percent
         kind = "percent" if name.startswith("roi") or name.endswith(("_rate", "_share")) \
