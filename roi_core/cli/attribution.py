@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from roi_core.attribution import RULES, attribution_table
-from roi_core.cli.args import positive_days
-from roi_core.cli.render import FORMATS, render
+from roi_core.cli.args import add_output_arguments, emit, positive_days
+from roi_core.cli.render import ATTRIBUTION_COLUMNS_SHORT
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
 
@@ -30,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: 1)")
     p.add_argument("--by", default="channel", choices=["channel", "campaign"],
                    help="one row per channel (default) or per campaign")
-    p.add_argument("--format", default="table", choices=FORMATS)
+    add_output_arguments(p)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.set_defaults(func=run)
 
@@ -45,6 +44,5 @@ def run(args: argparse.Namespace) -> int:
     table = attribution_table(data, args.model, half_life_days=args.half_life_days,
                               include_indirect=not args.no_indirect, by=args.by,
                               markov_order=args.markov_order)
-    text = render(table, args.format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(table, args, ATTRIBUTION_COLUMNS_SHORT, currency=data.currency)
     return 0

@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from roi_core.cli.render import records
+from roi_core.cli.render import records, table
 from roi_core.io import inspect_workbook
 from roi_core.quality import LANGS, audit_inspection, quality_badge, sheet_scores
 
@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
         lines.append(f"    {head['todo']}: {f.action}")
     if not findings:
         lines.append(head["none"])
-    lines += ["", head["scores"] + ":", scores.to_string(index=False)]
+    lines += ["", head["scores"] + ":", table(scores, args.lang)]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 import pandas as pd
 
-from roi_core.cli.args import positive_days
-from roi_core.cli.render import FORMATS, render
+from roi_core.cli.args import add_output_arguments, emit, positive_days
+from roi_core.cli.render import COHORT_COLUMNS_SHORT
 from roi_core.cohorts import cohort_summary, latest_date
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
@@ -35,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "workbook)")
     p.add_argument("--window-days", type=positive_days("the window"), default=180.0,
                    help="measurement window after each launch, in days (default: 180)")
-    p.add_argument("--format", default="table", choices=FORMATS)
+    add_output_arguments(p)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.set_defaults(func=run)
 
@@ -50,8 +49,5 @@ def run(args: argparse.Namespace) -> int:
                          expected="deals with dates, or --as-of YYYY-MM-DD")
     table = cohort_summary(data, as_of, window_days=args.window_days,
                            include_indirect=not args.no_indirect)
-    for col in ("launch", "window_end"):
-        table[col] = table[col].dt.strftime("%Y-%m-%d").astype(object)
-    text = render(table, args.format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(table, args, COHORT_COLUMNS_SHORT, currency=data.currency)
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from roi_core.cli.render import FORMATS, render
+from roi_core.cli.args import add_output_arguments, emit
+from roi_core.cli.render import kpi_default_columns
 from roi_core.io import load_workbook
 from roi_core.kpis import GROUPINGS, kpi_table
 
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workbook", help="an .xlsx workbook, a CSV file, or a folder of CSV files")
     p.add_argument("--by", default="total", choices=list(GROUPINGS),
                    help="the grouping (default: total)")
-    p.add_argument("--format", default="table", choices=FORMATS)
+    add_output_arguments(p)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.add_argument("--basis", default="margin", choices=["margin", "revenue"],
                    help="what ROI compares the cost with (default: margin)")
@@ -27,6 +27,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
     table = kpi_table(data, args.by, include_indirect=not args.no_indirect, basis=args.basis)
-    text = render(table, args.format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(table, args, kpi_default_columns(args.by), currency=data.currency)
     return 0
