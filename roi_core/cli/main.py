@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Prospecting ROI: KPIs per campaign, channel, segment, team.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"roi_core.cli.{name}").register(sub)
+        module = importlib.import_module(f"roi_core.cli.{name}")
+        if hasattr(module, "register"):  # helpers shared by commands have none
+            module.register(sub)
     return parser
 
 
