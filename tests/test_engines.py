@@ -207,3 +207,83 @@ def test_command_line_on_parquet_logs_gives_the_workbook_figures(demo, tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     missing = _cli("attribution", book, "--touchpoints", str(tmp_path / "no-such-dir"))
     assert missing.returncode == 2 and "no Parquet or CSV" in missing.stderr
+
+
+# --- the funnel that activity and deal logs imply -------------------------------------------
+
+
+def test_funnel_from_logs_on_every_engine(engine, demo, tmp_path):
+    from roi_core.engines import engine_funnel, open_table
+    from roi_core.funnel import derive_funnel
+
+    want = derive_funnel(demo.campaigns, demo.deals, demo.activities)
+    name, session = engine
+    frames = backends.connect(name, spark=session)
+    acts = tmp_path / "activities"
+    for month, part in demo.activities.groupby(demo.activities["date"].dt.strftime("%Y-%m")):
+        (acts / f"month={month}").mkdir(parents=True)
+        part.to_parquet(acts / f"month={month}" / "part-0.parquet", index=False)
+    for source in (demo.activities, acts):
+        got = engine_funnel(frames, open_table(frames, source, "activities"),
+                            open_table(frames, demo.deals, "deals"))
+        pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-12)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["C1", "C2", None]), st.integers(0, 70),
+                          st.sampled_from(["call", "email", "meeting", None]),
+                          st.sampled_from(["no_answer", "contact", "lead", "meeting",
+                                           "no_show", None])), max_size=20),
+       st.lists(st.tuples(st.sampled_from(["C1", "C3", None]),
+                          st.sampled_from(["won", "lost", "open"]),
+                          st.one_of(st.none(), st.integers(0, 70)),
+                          st.one_of(st.none(), st.integers(0, 70)),
+                          st.one_of(st.none(), st.floats(0, 1e5))), max_size=8))
+def test_duckdb_funnel_agrees_with_pandas_on_random_logs(acts, deals):
+    from roi_core.engines import engine_funnel, open_table
+    from roi_core.funnel import derive_funnel
+
+    day = pd.Timestamp("2026-01-20")
+    a = pd.DataFrame({"campaign_id": pd.Series([c for c, *_ in acts], dtype=object),
+                      "date": [day + pd.Timedelta(days=d) for _, d, *_ in acts],
+                      "type": pd.Series([t for _, _, t, _ in acts], dtype=object),
+                      "outcome": pd.Series([o for *_, o in acts], dtype=object)})
+    when = [None if d is None else day + pd.Timedelta(days=d) for *_, d, _, _ in deals]
+    d = pd.DataFrame({"deal_id": [f"D{i}" for i in range(len(deals))],
+                      "campaign_id": pd.Series([c for c, *_ in deals], dtype=object),
+                      "status": [s for _, s, *_ in deals],
+                      "created_date": pd.to_datetime(pd.Series(when, dtype=object)),
+                      "first_contact_date": pd.NaT,
+                      "close_date": pd.to_datetime(pd.Series(
+                          [None if c is None else day + pd.Timedelta(days=c)
+                           for *_, c, _ in deals], dtype=object)),
+                      "amount": pd.Series([m for *_, m in deals], dtype=float),
+                      "margin_rate": 0.4})
+    want = derive_funnel(pd.DataFrame({"campaign_id": ["C1", "C2", "C3"]}), d, a)
+    frames = backends.connect("duckdb")
+    got = engine_funnel(frames, open_table(frames, a, "activities") if len(a) else None,
+                        open_table(frames, d, "deals") if len(d) else None)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-12)
+
+
+def test_kpis_command_on_activity_logs_gives_the_derived_figures(demo, tmp_path):
+    from roi_core.funnel import derive_funnel
+    from roi_core.kpis import kpi_table
+
+    acts, deals = tmp_path / "activities.parquet", tmp_path / "deals.csv"
+    demo.activities.to_parquet(acts, index=False)
+    demo.deals.to_csv(deals, index=False)
+    derived = demo.replace(funnel=derive_funnel(demo.campaigns, demo.deals, demo.activities))
+    want = kpi_table(derived, "channel")
+    got = _cli("kpis", str(SAMPLE / "demo_company.xlsx"), "--by", "channel", "--format",
+               "json", "--engine", "duckdb", "--activities", str(acts), "--deals", str(deals))
+    assert got.returncode == 0, got.stderr
+    rows = json.loads(got.stdout)
+    assert [r["channel"] for r in rows] == want["channel"].tolist()
+    for row, (_, ref) in zip(rows, want.iterrows(), strict=True):
+        for key in ("cost", "contacts", "leads", "opportunities", "clients", "margin", "roi",
+                    "cost_per_lead", "win_rate"):
+            if pd.isna(ref[key]):
+                assert row[key] is None, key
+            else:
+                assert row[key] == pytest.approx(float(ref[key]), rel=1e-9), key

@@ -6,7 +6,15 @@ or ``cli``. The small exact steps (the Markov solve) stay in ``roi_core.attribut
 """
 
 from roi_core.engines.attribution import engine_attribution, engine_credits
-from roi_core.engines.backends import ENGINES, Frames, open_frames, pick_engine
+from roi_core.engines.backends import (
+    ENGINES,
+    Frames,
+    connect,
+    open_frames,
+    open_table,
+    pick_engine,
+)
+from roi_core.engines.funnel import engine_funnel
 
-__all__ = ["ENGINES", "Frames", "engine_attribution", "engine_credits", "open_frames",
-           "pick_engine"]
+__all__ = ["ENGINES", "Frames", "connect", "engine_attribution", "engine_credits",
+           "engine_funnel", "open_frames", "open_table", "pick_engine"]

@@ -34,8 +34,8 @@ import pandas as pd
 
 from roi_core.errors import InputError
 
-__all__ = ["ENGINES", "AUTO_DUCKDB_BYTES", "Frames", "Progress", "open_frames", "pick_engine",
-           "spark_session", "input_files"]
+__all__ = ["ENGINES", "AUTO_DUCKDB_BYTES", "Frames", "Progress", "connect", "open_frames",
+           "open_table", "pick_engine", "spark_session", "input_files"]
 
 ENGINES = ("pandas", "duckdb", "spark")
 AUTO_DUCKDB_BYTES = 256 * 2**20  # "auto": inputs above this size go to DuckDB
@@ -196,21 +196,14 @@ def _duckdb_relation(con: Any, source: Source, name: str) -> Any:
     return con.read_csv(files, header=True)
 
 
-def _duckdb_frames(touch_src: Source, deal_src: Source, memory_limit: str,
-                   temp_dir: str | None) -> tuple[Any, Any, Any]:
-    import duckdb
-
-    con = duckdb.connect(config={"memory_limit": memory_limit,
-                                 "preserve_insertion_order": False})
-    if temp_dir:
-        con.execute(f"SET temp_directory = '{temp_dir}'")
+def _duckdb_frames(con: Any, touch_src: Source, deal_src: Source) -> tuple[Any, Any]:
     touch = _duckdb_relation(con, touch_src, "roi_touchpoints")
     deals = _duckdb_relation(con, deal_src, "roi_deals")
     tcols, dcols = touch.columns, deals.columns
     _check_columns(tcols, ("account_id", "timestamp", "channel"), "touchpoints",
-                   str(touch_src) if not isinstance(touch_src, pd.DataFrame) else "touchpoints")
+                   _where(touch_src, "touchpoints"))
     _check_columns(dcols, ("deal_id", "account_id", "status", "close_date", "amount"),
-                   "deals", str(deal_src) if not isinstance(deal_src, pd.DataFrame) else "deals")
+                   "deals", _where(deal_src, "deals"))
 
     def epoch(col: str) -> str:
         return f"epoch_us(CAST({col} AS TIMESTAMP))"
@@ -230,7 +223,7 @@ def _duckdb_frames(touch_src: Source, deal_src: Source, memory_limit: str,
         "CAST(amount AS DOUBLE) AS amount, "
         + ("CAST(margin_rate AS DOUBLE)" if "margin_rate" in dcols else "CAST(NULL AS DOUBLE)")
         + " AS margin_rate")
-    return con, touch, deals
+    return touch, deals
 
 
 # --- Spark -------------------------------------------------------------------------------
@@ -266,6 +259,9 @@ def _spark_frame(spark: Any, source: Source, prepare: Any) -> Any:
         return spark.createDataFrame(prepare(source))
     files = [str(f) for f in input_files(source)]
     if files[0].lower().endswith(".parquet"):
+        # pandas writes nanosecond timestamps, which Spark refuses unless it reads them as
+        # whole nanoseconds (epoch() below then divides them by 1 000).
+        spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
         return spark.read.option("mergeSchema", "true").parquet(*files)
     return spark.read.option("header", "true").option("inferSchema", "true").csv(files)
 
@@ -275,8 +271,11 @@ def _spark_frames(spark: Any, touch_src: Source, deal_src: Source) -> tuple[Any,
 
     touch = _spark_frame(spark, touch_src, _pandas_touches)
     deals = _spark_frame(spark, deal_src, _pandas_deals)
+    types = {f.name: f.dataType.simpleString() for f in [*touch.schema, *deals.schema]}
 
     def epoch(col: str) -> Any:
+        if types.get(col) == "bigint":  # nanoseconds (see _spark_frame)
+            return F.floor(F.col(col) / 1000).cast("double")
         return F.unix_micros(F.col(col).cast("timestamp")).cast("double")
 
     if "ts_us" not in touch.columns:
@@ -307,11 +306,34 @@ def _spark_frames(spark: Any, touch_src: Source, deal_src: Source) -> tuple[Any,
     return touch, deals
 
 
+def connect(engine: str, *, progress: bool = False, spark: Any = None,
+            spark_master: str | None = None, memory_limit: str = "3GB",
+            temp_dir: str | None = None) -> Frames:
+    """An engine ready to read (no frames yet): a DuckDB connection with its memory limit
+    and spill folder, or a Spark session; nothing for pandas."""
+    say = Progress(progress, engine)
+    if engine == "pandas":
+        return Frames(engine, None, None, say)
+    if engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect(config={"memory_limit": memory_limit,
+                                     "preserve_insertion_order": False})
+        if temp_dir:
+            con.execute(f"SET temp_directory = '{temp_dir}'")
+        return Frames(engine, None, None, say, con)
+    if engine == "spark":
+        return Frames(engine, None, None, say,
+                      spark if spark is not None else spark_session(spark_master))
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
 def open_frames(engine: str, touchpoints: Source, deals: Source, *, progress: bool = False,
                 spark: Any = None, spark_master: str | None = None,
                 memory_limit: str = "3GB", temp_dir: str | None = None) -> Frames:
     """The touchpoints and deals (canonical frames of a ``Dataset``, or Parquet/CSV files,
-    folders or globs) as lazy frames of ``engine`` (``pick_engine`` resolves ``auto``).
+    folders or globs) as lazy frames of ``engine`` (``pick_engine`` resolves ``auto``), for
+    the attribution plan: instants as epoch microseconds.
 
     >>> f = open_frames("pandas", pd.DataFrame({"account_id": ["a"], "channel": ["x"],
     ...     "timestamp": pd.to_datetime(["1970-01-02"])}), pd.DataFrame({"deal_id": [],
@@ -320,22 +342,89 @@ def open_frames(engine: str, touchpoints: Source, deals: Source, *, progress: bo
     [86400000000.0]
     """
     engine = pick_engine(engine, touchpoints, deals)
-    say = Progress(progress, engine)
+    frames = connect(engine, progress=progress, spark=spark, spark_master=spark_master,
+                     memory_limit=memory_limit, temp_dir=temp_dir)
+    say = frames.progress
     if engine == "pandas":
         touch, deal = _read_pandas(touchpoints), _read_pandas(deals)
         _check_columns(list(touch.columns), ("account_id", "timestamp", "channel"),
-                       "touchpoints", "touchpoints")
+                       "touchpoints", _where(touchpoints, "touchpoints"))
         _check_columns(list(deal.columns), ("deal_id", "account_id", "status", "close_date",
-                                            "amount"), "deals", "deals")
+                                            "amount"), "deals", _where(deals, "deals"))
         say(f"read {len(touch):,} touchpoints and {len(deal):,} deals")
-        return Frames(engine, nw.from_native(_pandas_touches(touch)).lazy(),
-                      nw.from_native(_pandas_deals(deal)).lazy(), say)
-    if engine == "duckdb":
-        con, touch, deal = _duckdb_frames(touchpoints, deals, memory_limit, temp_dir)
+        frames.touchpoints = nw.from_native(_pandas_touches(touch)).lazy()
+        frames.deals = nw.from_native(_pandas_deals(deal)).lazy()
+    elif engine == "duckdb":
+        touch, deal = _duckdb_frames(frames.handle, touchpoints, deals)
         if progress:
             say(f"touchpoints: {touch.aggregate('count(*)').fetchall()[0][0]:,} rows, "
                 f"deals: {deal.aggregate('count(*)').fetchall()[0][0]:,} rows")
-        return Frames(engine, nw.from_native(touch), nw.from_native(deal), say, con)
-    session = spark if spark is not None else spark_session(spark_master)
-    touch, deal = _spark_frames(session, touchpoints, deals)
-    return Frames(engine, nw.from_native(touch), nw.from_native(deal), say, session)
+        frames.touchpoints, frames.deals = nw.from_native(touch), nw.from_native(deal)
+    else:
+        touch, deal = _spark_frames(frames.handle, touchpoints, deals)
+        frames.touchpoints, frames.deals = nw.from_native(touch), nw.from_native(deal)
+    return frames
+
+
+def _where(source: Source, what: str) -> str:
+    return what if isinstance(source, pd.DataFrame) else str(source)
+
+
+_TABLES = {
+    "activities": {"text": ("campaign_id", "type", "outcome"), "dates": ("date",),
+                   "numbers": (), "need": ("campaign_id", "date", "type")},
+    "deals": {"text": ("deal_id", "campaign_id", "status"),
+              "dates": ("created_date", "first_contact_date", "close_date"),
+              "numbers": ("amount", "margin_rate"),
+              "need": ("deal_id", "campaign_id", "status", "close_date", "amount")},
+}
+
+
+def open_table(frames: Frames, source: Source, kind: str) -> Any:
+    """A canonical table (``activities`` or ``deals``: text, dates as datetimes, numbers as
+    floats; blanks null, never NaN) as a lazy frame of ``frames``' engine; missing optional
+    columns come null."""
+    spec = _TABLES[kind]
+    where = _where(source, kind)
+    if frames.engine == "pandas":
+        raw = _read_pandas(source)
+        _check_columns(list(raw.columns), spec["need"], kind, where)
+        out = pd.DataFrame(index=raw.index)
+        for col in spec["text"]:
+            v = raw[col].astype(object) if col in raw else pd.Series(None, index=raw.index,
+                                                                       dtype=object)
+            out[col] = v.where(v.notna(), None)
+        for col in spec["dates"]:
+            out[col] = pd.to_datetime(raw[col]) if col in raw else pd.NaT
+        for col in spec["numbers"]:
+            out[col] = pd.to_numeric(raw[col]).astype(float) if col in raw else float("nan")
+        return nw.from_native(out).lazy()
+    if frames.engine == "duckdb":
+        rel = _duckdb_relation(frames.handle, source, f"roi_{kind}")
+        cols = rel.columns
+        _check_columns(cols, spec["need"], kind, where)
+        parts = [f"CAST({c} AS VARCHAR) AS {c}" if c in cols else f"CAST(NULL AS VARCHAR) AS {c}"
+                 for c in spec["text"]]
+        parts += [f"CAST({c} AS TIMESTAMP) AS {c}" if c in cols
+                  else f"CAST(NULL AS TIMESTAMP) AS {c}" for c in spec["dates"]]
+        parts += [f"CAST(CASE WHEN isnan({c}::DOUBLE) THEN NULL ELSE {c} END AS DOUBLE) AS {c}"
+                  if c in cols else f"CAST(NULL AS DOUBLE) AS {c}" for c in spec["numbers"]]
+        return nw.from_native(rel.select(", ".join(parts)))
+    from pyspark.sql import functions as F
+
+    df = _spark_frame(frames.handle, source, lambda frame: frame)
+    types = {f.name: f.dataType.simpleString() for f in df.schema}
+    _check_columns(df.columns, spec["need"], kind, where)
+
+    def as_date(c: str) -> Any:
+        if types.get(c) == "bigint":  # nanoseconds from pandas' Parquet
+            return F.timestamp_micros(F.floor(F.col(c) / 1000))
+        return F.col(c).cast("timestamp")
+
+    cols = [(F.col(c).cast("string") if c in types else F.lit(None).cast("string")).alias(c)
+            for c in spec["text"]]
+    cols += [(as_date(c) if c in types else F.lit(None).cast("timestamp")).alias(c)
+             for c in spec["dates"]]
+    cols += [(F.nanvl(F.col(c).cast("double"), F.lit(None).cast("double")) if c in types
+              else F.lit(None).cast("double")).alias(c) for c in spec["numbers"]]
+    return nw.from_native(df.select(*cols))
