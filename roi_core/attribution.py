@@ -53,7 +53,7 @@ Rules (``RULES``):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +77,9 @@ __all__ = [
     "conversion_probability",
     "markov_removal_effects",
     "markov_removal_table",
+    "removal_table",
+    "markov_channel_credits",
+    "finish_credits",
     "MARKOV_VALUES",
     "attribute",
     "attribute_all",
@@ -514,16 +517,34 @@ def markov_removal_table(journeys: Journeys, order: int = 1) -> pd.DataFrame:
     counts = transition_counts(journeys, order)
     codes, states = markov_states(journeys, order)
     rewards = _state_rewards(journeys, codes, len(states))
+    return removal_table(counts, states, rewards, journeys.channels)
+
+
+def removal_table(counts: np.ndarray, states: np.ndarray, rewards: np.ndarray,
+                  channels: Sequence[str]) -> pd.DataFrame:
+    """``markov_removal_table`` from the chain's aggregates alone, so that an engine that
+    counts transitions elsewhere (``roi_core.engines``) solves the same chain here.
+
+    ``counts``: ``transition_counts``; ``states`` (S, m): each state's channel codes
+    (``markov_states``); ``rewards`` (S, 3): per state, the conversions, revenue and margin
+    of the converting journeys whose last touch is in it; ``channels``: the names by code.
+
+    >>> c = np.array([[0, 2, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1],
+    ...               [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]])
+    >>> r = np.array([[1.0, 10.0, 5.0], [1.0, 30.0, 15.0]])
+    >>> removal_table(c, np.array([[0], [1]]), r, ["x", "y"]).round(4).to_numpy().tolist()
+    [[1.0, 1.0, 1.0], [0.3333, 0.6, 0.6]]
+    """
     base = _absorbed(counts, rewards)
-    effects = np.zeros((len(journeys.channels), len(MARKOV_VALUES)))
+    effects = np.zeros((len(channels), len(MARKOV_VALUES)))
     positive = base > 0
     if positive.any():
-        for c in range(len(journeys.channels)):
+        for c in range(len(channels)):
             held = (states == c).any(axis=1)
             without = _absorbed(counts, rewards, removed=held)
             effects[c] = np.where(positive, 1.0 - without / np.where(positive, base, 1.0), 0.0)
     effects = np.clip(effects, 0.0, 1.0)
-    return pd.DataFrame(effects, index=pd.Index(journeys.channels, name="channel"),
+    return pd.DataFrame(effects, index=pd.Index(list(channels), name="channel"),
                         columns=list(MARKOV_VALUES))
 
 
@@ -642,7 +663,8 @@ def attribute(journeys: Journeys, rule: str, *, half_life_days: float = 7.0,
     return _finish(out, _no_touch_rows(journeys, by), by, journeys)
 
 
-def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str, journeys: Journeys) -> pd.DataFrame:
+def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str,
+            journeys: Journeys | Sequence[str]) -> pd.DataFrame:
     if not extra.empty:
         out = pd.concat([out, extra], ignore_index=True) if len(out) else extra
     if out.empty:
@@ -652,7 +674,8 @@ def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str, journeys: Journeys)
                               for c in ("conversions", "revenue", "margin")})
     if by == "channel":
         # Every channel seen in a journey appears, even with no credit.
-        seen = pd.DataFrame({"channel": list(journeys.channels)}, dtype=object)
+        names = journeys.channels if isinstance(journeys, Journeys) else journeys
+        seen = pd.DataFrame({"channel": list(names)}, dtype=object)
         out = seen.merge(out, on="channel", how="outer").fillna(
             {"conversions": 0.0, "revenue": 0.0, "margin": 0.0})
     for col in out.columns:
@@ -662,19 +685,39 @@ def _finish(out: pd.DataFrame, extra: pd.DataFrame, by: str, journeys: Journeys)
         drop=True)
 
 
+def markov_channel_credits(effects: pd.DataFrame, whole: dict[str, float]) -> pd.DataFrame:
+    """Channel c's Markov credit of each measure: whole × RE_c / Σ RE (0 when Σ RE = 0).
+
+    ``effects``: a ``removal_table``; ``whole``: the converting journeys' conversions,
+    revenue and margin. Columns: channel, conversions, revenue, margin.
+
+    >>> e = pd.DataFrame({"conversions": [1.0, 0.5], "revenue": [1.0, 0.0],
+    ...                   "margin": [0.0, 0.0]}, index=["x", "y"])
+    >>> markov_channel_credits(e, {"conversions": 3, "revenue": 9, "margin": 1}).to_numpy().tolist()
+    [['x', 2.0, 9.0, 0.0], ['y', 1.0, 0.0, 0.0]]
+    """
+    totals = effects.sum()
+    share = effects.div(totals.where(totals > 0), axis=1).fillna(0.0)
+    return pd.DataFrame({"channel": share.index.to_numpy(object),
+                         **{m: share[m].to_numpy() * whole[m] for m in MARKOV_VALUES}})
+
+
+def finish_credits(credits: pd.DataFrame, no_touch: pd.DataFrame,
+                   channels: Sequence[str]) -> pd.DataFrame:
+    """Credits per channel as ``attribute`` returns them: the ``NO_TOUCHPOINT`` row added,
+    every channel of ``channels`` present (0 credit where none), sorted by channel."""
+    return _finish(credits, no_touch, "channel", channels)
+
+
 def _attribute_markov(journeys: Journeys, by: str, order: int = 1) -> pd.DataFrame:
     # Each measure is split by its own removal effects: conversions by RE on P(conversion),
     # revenue and margin by RE on the expected revenue and margin (value-weighted).
-    effects = markov_removal_table(journeys, order)
-    totals = effects.sum()
-    share = effects.div(totals.where(totals > 0), axis=1).fillna(0.0)
     jr = journeys.journeys
     conv = jr["converted"].to_numpy()
     whole = {"conversions": float(conv.sum()),
              "revenue": float(np.nansum(jr["revenue"].to_numpy(float)[conv])),
              "margin": float(np.nansum(jr["margin"].to_numpy(float)[conv]))}
-    per_channel = pd.DataFrame({"channel": share.index.to_numpy(object),
-                                **{m: share[m].to_numpy() * whole[m] for m in MARKOV_VALUES}})
+    per_channel = markov_channel_credits(markov_removal_table(journeys, order), whole)
     if by == "channel":
         return _finish(per_channel, _no_touch_rows(journeys, by), by, journeys)
     # Within a channel, campaigns share its credit as they share its linear credit; a
@@ -734,7 +777,8 @@ def campaign_costs(data: Dataset, *, include_indirect: bool = True) -> pd.DataFr
 def attribution_table(data: Dataset, model: str = "all", *, half_life_days: float = 7.0,
                       include_indirect: bool = True, basis: str = "margin",
                       by: str = "channel", markov_order: int = 1,
-                      journeys: Journeys | None = None) -> pd.DataFrame:
+                      journeys: Journeys | None = None,
+                      credits: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per rule and channel (or campaign): credited conversions, revenue, margin, cost, ROI.
 
     ROI = (credited margin − cost) / cost (``basis="revenue"``: revenue − cost); NaN when
@@ -744,6 +788,9 @@ def attribution_table(data: Dataset, model: str = "all", *, half_life_days: floa
     first and channel is the campaign's own channel (a campaign's touches all count for
     it, whatever channel they were logged under; a won deal without touchpoint counts for
     its own source campaign).
+
+    ``credits``: each rule's ``attribute`` frame computed elsewhere (``roi_core.engines``
+    on DuckDB or Spark, for logs beyond the workbook); the dataset then gives the costs.
     """
     if model != "all" and model not in RULES:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(RULES)}, all")
@@ -751,32 +798,38 @@ def attribution_table(data: Dataset, model: str = "all", *, half_life_days: floa
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
     if by not in ("channel", "campaign"):
         raise ValueError(f"by must be 'channel' or 'campaign', not {by!r}")
-    journeys = journeys if journeys is not None else journeys_from_dataset(data)
     rules = RULES if model == "all" else (model,)
+    if credits is None:
+        journeys = journeys if journeys is not None else journeys_from_dataset(data)
+
+    def credit(rule: str, on: str) -> pd.DataFrame:
+        if credits is not None:
+            return credits[rule]
+        return attribute(journeys, rule, half_life_days=half_life_days, by=on,
+                         markov_order=markov_order)
+
     measures = ["conversions", "revenue", "margin"]
     frames = []
     if by == "channel":
         costs = channel_costs(data, include_indirect=include_indirect)
         for rule in rules:
-            credits = attribute(journeys, rule, half_life_days=half_life_days,
-                                markov_order=markov_order)
-            missing = [c for c in costs.index if c not in set(credits["channel"])]
+            got = credit(rule, "channel")
+            missing = [c for c in costs.index if c not in set(got["channel"])]
             if missing:
-                credits = pd.concat([credits, pd.DataFrame({
+                got = pd.concat([got, pd.DataFrame({
                     "channel": pd.Series(missing, dtype=object), "conversions": 0.0,
                     "revenue": 0.0, "margin": 0.0})], ignore_index=True)
-            credits = credits.sort_values("channel").reset_index(drop=True)
-            frames.append(_with_roi(credits, costs, basis).assign(model=rule))
+            got = got.sort_values("channel").reset_index(drop=True)
+            frames.append(_with_roi(got, costs, basis).assign(model=rule))
         keys = ["channel"]
     else:
         camps = campaign_costs(data, include_indirect=include_indirect)
         for rule in rules:
-            credits = attribute(journeys, rule, half_life_days=half_life_days, by="campaign",
-                                markov_order=markov_order)
-            touch_channel = credits.groupby("campaign_id")["channel"].first()
-            credits = credits.groupby("campaign_id")[measures].sum()
-            credits = credits.reindex(credits.index.union(camps.index), fill_value=0.0)
-            out = credits.reset_index().rename(columns={"index": "campaign_id"})
+            got = credit(rule, "campaign")
+            touch_channel = got.groupby("campaign_id")["channel"].first()
+            got = got.groupby("campaign_id")[measures].sum()
+            got = got.reindex(got.index.union(camps.index), fill_value=0.0)
+            out = got.reset_index().rename(columns={"index": "campaign_id"})
             ids = out["campaign_id"]
             out.insert(1, "campaign", ids.map(camps["campaign"]).fillna(ids).astype(object))
             own = ids.map(camps["channel"])

@@ -21,11 +21,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["derive_funnel", "FUNNEL_VOLUMES"]
+__all__ = ["derive_funnel", "assemble_funnel", "FUNNEL_VOLUMES", "NOT_REACHED", "LEAD_OUTCOMES"]
 
 FUNNEL_VOLUMES = ["contacts", "leads", "opportunities", "meetings", "clients"]
-_NOT_REACHED = {"no_answer"}
-_LEAD = {"lead", "meeting"}
+NOT_REACHED = {"no_answer"}  # outcomes that are no contact
+LEAD_OUTCOMES = {"lead", "meeting"}  # outcomes that make a lead
 
 
 def _month(dates: pd.Series) -> pd.Series:
@@ -49,18 +49,18 @@ def derive_funnel(campaigns: pd.DataFrame, deals: pd.DataFrame,
     >>> f[["contacts", "leads", "opportunities", "clients", "margin"]].values.tolist()
     [[2.0, 1.0, 2.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0, 2400.0]]
     """
-    parts = []
+    acts_part = opp_part = wins_part = None
     if len(activities):
         acts = activities[activities["campaign_id"].notna() & activities["date"].notna()]
         outcome = acts["outcome"] if "outcome" in acts else pd.Series(None, index=acts.index)
         kind = acts["type"]
         frame = pd.DataFrame({
             "campaign_id": acts["campaign_id"], "month": _month(acts["date"]),
-            "contacts": ((kind != "meeting") & ~outcome.isin(_NOT_REACHED)).astype(float),
-            "leads": ((kind != "meeting") & outcome.isin(_LEAD)).astype(float),
+            "contacts": ((kind != "meeting") & ~outcome.isin(NOT_REACHED)).astype(float),
+            "leads": ((kind != "meeting") & outcome.isin(LEAD_OUTCOMES)).astype(float),
             "meetings": ((kind == "meeting") & (outcome != "no_show")).astype(float),
         })
-        parts.append(frame.groupby(["campaign_id", "month"], as_index=False).sum())
+        acts_part = frame.groupby(["campaign_id", "month"], as_index=False).sum()
     if len(deals):
         d = deals[deals["campaign_id"].notna()]
         opened = d["created_date"].fillna(d["first_contact_date"]).fillna(d["close_date"])
@@ -70,8 +70,24 @@ def derive_funnel(campaigns: pd.DataFrame, deals: pd.DataFrame,
         wins = pd.DataFrame({"campaign_id": won["campaign_id"], "month": _month(won["close_date"]),
                              "clients": 1.0, "revenue": won["amount"],
                              "margin": won["amount"] * won["margin_rate"]})
-        parts.append(opp.groupby(["campaign_id", "month"], as_index=False).sum())
-        parts.append(wins.groupby(["campaign_id", "month"], as_index=False).sum(min_count=1))
+        opp_part = opp.groupby(["campaign_id", "month"], as_index=False).sum()
+        wins_part = wins.groupby(["campaign_id", "month"], as_index=False).sum(min_count=1)
+    with_acts = set(activities["campaign_id"].dropna()) if len(activities) else set()
+    with_deals = set(deals["campaign_id"].dropna()) if len(deals) else set()
+    return assemble_funnel(acts_part, opp_part, wins_part, with_acts, with_deals)
+
+
+def assemble_funnel(acts_part: pd.DataFrame | None, opp_part: pd.DataFrame | None,
+                    wins_part: pd.DataFrame | None, with_acts: set, with_deals: set
+                    ) -> pd.DataFrame:
+    """The funnel rows from the three sums ``derive_funnel`` makes (or an engine made,
+    ``roi_core.engines``): per campaign and month, the activities' contacts, leads and
+    meetings; the deals' opportunities; the won deals' clients, revenue and margin.
+
+    A campaign in ``with_acts`` (``with_deals``) has activities (deals): its missing
+    volumes of that source are 0; any other campaign's are "not recorded" (NaN).
+    """
+    parts = [p for p in (acts_part, opp_part, wins_part) if p is not None]
     columns = ["campaign_id", "month", *FUNNEL_VOLUMES, "revenue", "margin", "margin_rate",
                "row"]
     if not parts:
@@ -82,8 +98,6 @@ def derive_funnel(campaigns: pd.DataFrame, deals: pd.DataFrame,
     for col in [*FUNNEL_VOLUMES, "revenue", "margin"]:
         if col not in out:
             out[col] = np.nan
-    with_acts = set(activities["campaign_id"].dropna()) if len(activities) else set()
-    with_deals = set(deals["campaign_id"].dropna()) if len(deals) else set()
     for cols, known in ((["contacts", "leads", "meetings"], with_acts),
                         (["opportunities", "clients", "revenue", "margin"], with_deals)):
         recorded = out["campaign_id"].isin(known)

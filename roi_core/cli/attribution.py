@@ -6,7 +6,9 @@ import argparse
 
 from roi_core.attribution import RULES, attribution_table
 from roi_core.cli.args import add_output_arguments, emit, positive_days
+from roi_core.cli.engine_args import add_engine_arguments, engine_frames
 from roi_core.cli.render import ATTRIBUTION_COLUMNS_SHORT
+from roi_core.engines import engine_attribution
 from roi_core.errors import InputError
 from roi_core.io import load_workbook
 
@@ -31,11 +33,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="one row per channel (default) or per campaign")
     add_output_arguments(p)
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
+    add_engine_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
+    frames = engine_frames(args, data)
+    if frames is not None:
+        if args.by != "channel":
+            raise InputError("the engines credit channels: drop --by campaign, or run "
+                             "without --engine/--touchpoints/--deals")
+        table = engine_attribution(data, frames, args.model, half_life_days=args.half_life_days,
+                                   include_indirect=not args.no_indirect,
+                                   markov_order=args.markov_order)
+        emit(table, args, ATTRIBUTION_COLUMNS_SHORT, currency=data.currency)
+        return 0
     if data.touchpoints.empty and not (data.deals["status"] == "won").any():
         raise InputError("no touchpoints and no won deal to attribute", file=data.source,
                          sheet=data.sheet_label("touchpoints"),

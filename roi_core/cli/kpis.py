@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from roi_core.cli.args import add_output_arguments, emit
+from roi_core.cli.engine_args import add_engine_arguments, engine_dataset
 from roi_core.cli.render import KPI_COLUMNS_SHORT, kpi_default_columns
 from roi_core.io import load_workbook
 from roi_core.kpis import GROUPINGS, kpi_table
@@ -25,11 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--intervals", action="store_true",
                    help="add 80 %% intervals (roi_low, roi_high, cac_low, …; "
                    "roi_core.uncertainty)")
+    add_engine_arguments(p, ("activities", "deals"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    data = load_workbook(args.workbook)
+    data = engine_dataset(args, load_workbook(args.workbook))
     table = kpi_table(data, args.by, include_indirect=not args.no_indirect, basis=args.basis)
     columns = kpi_default_columns(args.by)
     if args.intervals:
