@@ -69,6 +69,9 @@ __all__ = [
     "driver_effects",
     "compare_periods",
     "explain",
+    "change_text",
+    "TABLE_KPIS",
+    "change_table",
 ]
 
 Period = tuple[pd.Timestamp, pd.Timestamp]
@@ -577,6 +580,18 @@ def _signed(value: float, text: str) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
+def change_text(kpi: str, value: float, lang: str = "fr", currency: str = "EUR") -> str:
+    """A KPI's change in its own unit, signed: points for ROI and rates, else the KPI's
+    format; "—" when undefined.
+
+    >>> change_text("roi", 0.054, "en"), change_text("cost_per_lead", -5.4, "en")
+    ('+5.4 pts', '−€5.40')
+    """
+    if not _finite(value):
+        return "—"
+    return _amount(kpi, value, lang, currency)
+
+
 def _amount(kpi: str, value: float, lang: str, currency: str) -> str:
     """A KPI's change in its own unit, signed: "+5,4 pts" for rates, "+5,40 €" for money."""
     if kpi in _RATE_LIKE:
@@ -594,12 +609,44 @@ def _ratio_of(before: float, after: float) -> float:
     return after / before - 1.0
 
 
+TABLE_KPIS = ("cost", "leads", "clients", "margin", "cost_per_lead", "cac",
+              "margin_per_client", "roi")
+
+
+def change_table(comparison: Comparison, lang: str = "fr",
+                 kpis: Sequence[str] = TABLE_KPIS) -> pd.DataFrame:
+    """The changes as people read them: one row per group and KPI, the values formatted
+    (French by default), columns named in the language (channel, KPI, the two periods'
+    labels, the change, the change in %).
+    """
+    words = {"fr": ("Canal", "Indicateur", "Écart", "Écart %"),
+             "en": ("Channel", "KPI", "Change", "Change %")}[lang]
+    ch = comparison.changes[comparison.changes["kpi"].isin(list(kpis))]
+    order = {k: i for i, k in enumerate(kpis)}
+    groups = {g: i for i, g in enumerate(dict.fromkeys(ch["group"]))}
+    ch = ch.sort_values(by=["group", "kpi"], key=lambda s: s.map(
+        groups if s.name == "group" else order))
+    cur = comparison.currency
+    a, b = period_label(comparison.before), period_label(comparison.after)
+    return pd.DataFrame({
+        words[0]: [label("total", lang) if g == "total" else g for g in ch["group"]],
+        words[1]: [label(k, lang) for k in ch["kpi"]],
+        a: [kpi_value(k, v, lang, cur) for k, v in zip(ch["kpi"], ch["before"], strict=True)],
+        b: [kpi_value(k, v, lang, cur) for k, v in zip(ch["kpi"], ch["after"], strict=True)],
+        words[2]: [change_text(k, v, lang, cur) for k, v in zip(ch["kpi"], ch["change"],
+                                                                  strict=True)],
+        # A rate's or ROI's change reads in points; its relative change would mislead.
+        words[3]: [_pct(v, lang) if k not in _RATE_LIKE else ""
+                   for k, v in zip(ch["kpi"], ch["relative_change"], strict=True)],
+    })
+
+
 def explain(comparison: Comparison, lang: str = "fr", threshold: float = 0.10,
             kpis: Sequence[str] = EXPLAINED) -> pd.DataFrame:
     """One plain sentence per notable change: ROI of every group (always), and each other
     KPI of ``kpis`` whose relative change reaches ``threshold`` (10 % by default; for rates,
     a change of ``threshold`` × 50 points, 5 points by default). Shape out: ``group``, ``kpi``,
-    ``sentence``, channels first, the total last.
+    ``sentence``, the total first, then each channel.
 
     >>> from roi_core.facts import DIMENSIONS, VOLUMES
     >>> row = dict(campaign_id="A", campaign="A", channel="Emailing", segment="s", team="t",
@@ -617,6 +664,7 @@ def explain(comparison: Comparison, lang: str = "fr", threshold: float = 0.10,
     rows = []
     ch = comparison.changes
     groups = list(dict.fromkeys(ch["group"]))
+    groups = groups[-1:] + groups[:-1]  # the total first: the headline
     currency = comparison.currency
     for group in groups:
         who = words["total"] if group == "total" else str(group)
