@@ -657,7 +657,7 @@ def explain(comparison: Comparison, lang: str = "fr", threshold: float = 0.10,
     >>> facts = pd.DataFrame([{**row, "month": pd.Timestamp("2026-10-01")},
     ...     {**row, "month": pd.Timestamp("2026-11-01"), "cost_direct_fixed": 1100.0}])
     >>> s = explain(compare_periods(facts, "2026-10", "2026-11"), "en")
-    >>> s[s["kpi"] == "cost_per_lead"]["sentence"].iloc[0]
+    >>> s[s["kpi"] == "cost_per_lead"]["sentence"].iloc[-1]
     'Emailing: cost per lead went from €50.00 to €55.00 (+10.0%): cost +10.0% (+€5.00).'
     """
     words = _WORDS[lang]
