@@ -52,7 +52,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from roi_core.facts import COST_PARTS, filter_facts
+from roi_core.facts import COST_PARTS
 from roi_core.formatting import kpi_value, label, number, percent
 from roi_core.kpis import KPI_COLUMNS, RATIOS, SUMS, compute_kpis
 
@@ -342,16 +342,6 @@ def _terms(facts: pd.DataFrame, include_indirect: bool, basis: str) -> pd.DataFr
     return pd.DataFrame(out, index=facts.index)
 
 
-def _group_terms(facts: pd.DataFrame, by: str, include_indirect: bool,
-                 basis: str) -> pd.DataFrame:
-    terms = _terms(facts, include_indirect, basis)
-    terms[by] = facts[by].to_numpy()
-    per = terms.groupby(by, dropna=False, sort=True).sum(min_count=1)
-    total = terms.drop(columns=[by]).sum(min_count=1).to_frame().T
-    total.index = ["total"]
-    return pd.concat([per, total])
-
-
 def _kpi_long(kpis: pd.DataFrame, key: str) -> pd.DataFrame:
     frame = kpis.set_index(key)[[c for c in KPI_COLUMNS if c in kpis]].astype(float)
     return frame
@@ -385,22 +375,38 @@ def compare_periods(facts: pd.DataFrame, before: Period | str, after: Period | s
     first = parse_period(before) if isinstance(before, str) else tuple(map(_month, before))
     second = parse_period(after) if isinstance(after, str) else tuple(map(_month, after))
     gain = basis
+    # Both periods' rows tagged in one table (a row in both periods twice): the KPIs of each
+    # period are those of ``kpis --by month`` to the last bit (the same rows summed in the
+    # same order), and a campaign's targets pair with its contacts of every month, as there.
+    tag = "_period"
+    copies, cycle_copies = [], []
+    for name, (low, high) in (("before", first), ("after", second)):
+        inside = facts["month"].between(low, high).to_numpy(dtype=bool)
+        copies.append(facts.assign(**{tag: np.where(inside, name, None)}))
+        if cycles is not None and not cycles.empty:
+            inside = cycles["month"].between(low, high).to_numpy(dtype=bool)
+            cycle_copies.append(cycles.assign(**{tag: np.where(inside, name, None)}))
+    tagged = pd.concat(copies, ignore_index=True)
+    tagged_cycles = pd.concat(cycle_copies, ignore_index=True) if cycle_copies else None
+    options = dict(include_indirect=include_indirect, basis=basis, cycles=tagged_cycles)
+    per_all = compute_kpis(tagged, [tag, by], **options)
+    tot_all = compute_kpis(tagged, tag, **options)
+    terms_all = _terms(tagged, include_indirect, basis)
+    terms_all[tag], terms_all[by] = tagged[tag].to_numpy(), tagged[by].to_numpy()
     frames, terms = [], []
-    for period in (first, second):
-        rows = filter_facts(facts, months=period)
-        kept_cycles = (filter_facts(cycles, months=period) if cycles is not None
-                       and not cycles.empty else None)
-        per = compute_kpis(rows, by, include_indirect=include_indirect, basis=basis,
-                           cycles=kept_cycles)
-        tot = compute_kpis(rows, "total", include_indirect=include_indirect, basis=basis,
-                           cycles=kept_cycles)
+    for name in ("before", "after"):
+        per = per_all[(per_all[tag] == name) & per_all[by].notna()]
         per = per.assign(**{by: per[by].astype(object)})
-        per = per[per[by].notna()] if len(rows) else per.iloc[0:0]
-        table = pd.concat([_kpi_long(per, by), _kpi_long(tot.rename(columns={"total": by}),
-                                                        by)])
-        frames.append(table)
-        terms.append(_group_terms(rows, by, include_indirect, basis) if len(rows)
-                     else pd.DataFrame())
+        tot = tot_all[tot_all[tag] == name].drop(columns=[tag]).assign(**{by: "total"})
+        frames.append(pd.concat([_kpi_long(per, by), _kpi_long(tot, by)]))
+        rows = terms_all[terms_all[tag] == name].drop(columns=[tag])
+        if len(rows):
+            grouped = rows.groupby(by, dropna=False, sort=True).sum(min_count=1)
+            total = rows.drop(columns=[by]).sum(min_count=1).to_frame().T
+            total.index = ["total"]
+            terms.append(pd.concat([grouped, total]))
+        else:
+            terms.append(pd.DataFrame())
     groups = sorted((set(frames[0].index) | set(frames[1].index)) - {"total"}, key=str)
     groups.append("total")
     kpi_names = [c for c in KPI_COLUMNS if c in frames[0].columns]
