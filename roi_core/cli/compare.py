@@ -82,14 +82,7 @@ def run(args: argparse.Namespace) -> int:
         facts, cycles = build_facts(data), build_cycles(data)
         source, currency = data.source, data.currency
         if history is not None:
-            missing = needed - set(facts["month"].dropna())
-            if missing:
-                old_facts, old_cycles = history.month_facts()
-                facts = pd.concat([facts, old_facts[old_facts["month"].isin(missing)]],
-                                  ignore_index=True).sort_values(
-                    ["campaign_id", "month"], kind="stable", na_position="last")
-                cycles = pd.concat([cycles, old_cycles[old_cycles["month"].isin(missing)]],
-                                   ignore_index=True)
+            facts, cycles = history.fill_months(facts, cycles, needed)
     else:
         facts, cycles = history.month_facts()
         source = str(history.path.name)

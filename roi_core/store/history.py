@@ -344,6 +344,25 @@ class History:
         f = f.sort_values(["campaign_id", "month"], kind="stable").reset_index(drop=True)
         return f, _frame(cycles, CYCLE_COLUMNS)
 
+    def fill_months(self, facts: pd.DataFrame, cycles: pd.DataFrame,
+                    months: set[pd.Timestamp] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """A workbook's facts and cycles completed with the history's figures of the months
+        it does not hold (of ``months`` only, when given): the workbook's months win."""
+        have = set(facts["month"].dropna())
+        old_facts, old_cycles = self.month_facts()
+        wanted = set(old_facts["month"].dropna()) | set(old_cycles["month"].dropna())
+        missing = (wanted if months is None else wanted & set(months)) - have
+        if not missing:
+            return facts, cycles
+        facts = pd.concat([facts, old_facts[old_facts["month"].isin(missing)]],
+                          ignore_index=True)
+        facts = facts.sort_values(["campaign_id", "month"], kind="stable",
+                                  na_position="last").reset_index(drop=True)
+        cycles = pd.concat([cycles, old_cycles[old_cycles["month"].isin(missing)]],
+                           ignore_index=True)
+        return facts, cycles
+
     # --- decisions -------------------------------------------------------------------
 
     def decide(self, date: object, text: str, *, author: str | None = None,
