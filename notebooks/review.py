@@ -17,11 +17,11 @@ with app.setup:
         period_options,
         review_facts,
         sentences_markdown,
+        write_to_history,
     )
     from roi_core.app.sources import default_workbook, try_load
     from roi_core.charts.review import decision_marks, review_month_data, roi_review_chart
     from roi_core.kpis import compute_kpis
-    from roi_core.store import snapshot_workbook
     from roi_core.variance import change_table, compare_periods, explain
 
 
@@ -161,16 +161,11 @@ def _(access, data):
 @app.cell
 def _(access, decision_form, history, snapshot_button, workbook_path):
     # Writes only with the deployer's consent (ROI_HISTORY_WRITE=1): the controls above
-    # do not exist otherwise.
-    logged = None
-    if access.write and history is not None:
-        _form = decision_form.value
-        if _form and str(_form.get("text") or "").strip():
-            logged = ("decision", history.decide(_form["date"], _form["text"],
-                                                 author=_form.get("author"),
-                                                 channel=_form.get("channel")))
-        if snapshot_button.value:
-            logged = ("snapshot", snapshot_workbook(history, workbook_path))
+    # do not exist otherwise, and write_to_history refuses without it.
+    logged = write_to_history(
+        access, history, decision=decision_form.value if decision_form is not None else None,
+        snapshot=bool(snapshot_button is not None and snapshot_button.value),
+        workbook=workbook_path)
     mo.callout(mo.md(f"Enregistré : {logged[0]} n° {logged[1]}."), kind="success") \
         if logged else None
     return (logged,)

@@ -75,3 +75,24 @@ def test_a_bad_workbook_shows_a_callout(tmp_path, no_history):
     outputs, _ = _app().run(defs={"workbook_path": bad})
     html = _html(outputs)
     assert "pas pu être lu" in html and "broken.xlsx" in html and "Traceback" not in html
+
+
+def test_the_write_controls_write_only_with_consent(tmp_path):
+    from roi_core.app.review import HistoryAccess, write_to_history
+
+    path = tmp_path / "h.sqlite"
+    history = History(path)
+    form = {"date": "2026-11-03", "text": "Emailing : nouvelle séquence", "channel": "Emailing",
+            "author": ""}
+    read_only = HistoryAccess(path=path, write=False)
+    assert write_to_history(read_only, history, decision=form, snapshot=True,
+                            workbook=DEMO) is None
+    assert history.decisions().empty and history.snapshots().empty
+    allowed = HistoryAccess(path=path, write=True)
+    assert write_to_history(allowed, history, decision=form) == ("decision", 1)
+    assert write_to_history(allowed, history, decision={"text": " "}) is None
+    assert write_to_history(allowed, history, snapshot=True, workbook=DEMO) == ("snapshot", 1)
+    logged = history.decisions().iloc[0]
+    assert (logged["text"], logged["channel"], logged["author"]) == (
+        "Emailing : nouvelle séquence", "Emailing", None)
+    assert history.snapshots()["workbook"].tolist() == ["demo_company.xlsx"]

@@ -23,7 +23,8 @@ from roi_core.facts import build_cycles, build_facts
 from roi_core.store import History
 from roi_core.variance import period_label, previous_period
 
-__all__ = ["HistoryAccess", "history_access", "open_history", "review_facts",
+__all__ = ["HistoryAccess", "history_access", "open_history", "write_to_history",
+           "review_facts",
            "period_options", "default_periods", "sentences_markdown", "decisions_markdown"]
 
 
@@ -75,6 +76,28 @@ def open_history(access: HistoryAccess) -> tuple[History | None, str | None]:
         return History(access.path, create=access.write), None
     except InputError as exc:
         return None, str(exc)
+
+
+def write_to_history(access: HistoryAccess, history: History | None, *,
+                     decision: Mapping[str, object] | None = None, snapshot: bool = False,
+                     workbook: str | Path | None = None) -> tuple[str, int] | None:
+    """What the notebook's write controls do: log ``decision`` (the form's values: date,
+    text, channel, author) and/or snapshot ``workbook``; returns (what, id) of the last
+    write, None when nothing was written. Without the deployer's consent
+    (``access.write``) it writes nothing, whatever it is asked.
+    """
+    if not access.write or history is None:
+        return None
+    done = None
+    if decision and str(decision.get("text") or "").strip():
+        done = ("decision", history.decide(decision.get("date"), str(decision["text"]),
+                                           author=decision.get("author") or None,
+                                           channel=decision.get("channel") or None))
+    if snapshot and workbook is not None:
+        from roi_core.store import snapshot_workbook
+
+        done = ("snapshot", snapshot_workbook(history, workbook))
+    return done
 
 
 def review_facts(data: Dataset, history: History | None
