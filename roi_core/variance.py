@@ -479,7 +479,8 @@ def compare_periods(facts: pd.DataFrame, before: Period | str, after: Period | s
         if mix:
             names, values, chans = [], [], []
             for _, _, _, effect, channel, value in mix:
-                if effect == "within" and channel in drivers_of and value != 0.0:
+                if (effect == "within" and channel in drivers_of and value != 0.0
+                        and change.at[channel, "roi"] != 0.0):
                     share = value / change.at[channel, "roi"]
                     for driver, part in drivers_of[channel].items():
                         names.append(driver)
@@ -757,7 +758,7 @@ def _details(c: Comparison, group: str, kpi: str, lang: str) -> str:
             out.append(f"{word} {shown}({_amount('roi', p['value'], lang, currency)})")
         return ", ".join(out)
     parts = c.split(group, kpi, "ratio")
-    if parts.empty:
+    if parts.empty or kpi not in RATIOS:
         return ""
     out = []
     for _, p in parts.iterrows():
