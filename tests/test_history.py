@@ -261,3 +261,14 @@ def test_a_process_killed_while_writing_leaves_the_whole_snapshot_or_none(tmp_pa
     pd.testing.assert_frame_equal(history.facts(), demo[0], check_exact=True)
     # The history still takes snapshots, numbered after the one that survived.
     assert history.snapshot(demo[0], workbook="after.xlsx", sha256="c" * 64) >= 2
+
+
+def test_a_csv_folders_sha256_follows_its_files(tmp_path):
+    folder = tmp_path / "classeur"
+    folder.mkdir()
+    (folder / "Campagnes.csv").write_text("ID campagne;Campagne\nC1;Relance\n")
+    (folder / "Coûts.csv").write_text("ID campagne;Montant\nC1;8 000 €\n")
+    first = workbook_sha256(folder)
+    assert first == workbook_sha256(folder) and len(first) == 64
+    (folder / "Coûts.csv").write_text("ID campagne;Montant\nC1;8 001 €\n")
+    assert workbook_sha256(folder) != first
