@@ -1,6 +1,10 @@
 """``python -m roi_core import --from VENDOR FILE... -o workbook.xlsx``: CRM exports into
 a workbook of the contract (French headers) that every other command reads.
 
+The summary says, per export, what was guessed: the locale its numbers and dates were
+read in (and why), the source campaigns were built from, footer lines skipped, ids made;
+the workbook keeps the same notes for ``audit``.
+
 (The module is named after the command; ``roi_core.cli`` imports it by name.)
 """
 
@@ -12,6 +16,7 @@ from pathlib import Path
 
 from roi_core.errors import InputError
 from roi_core.importers import (
+    NOTES,
     VENDORS,
     ColumnMapping,
     import_files,
@@ -34,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
     p.add_argument("--locale", default="auto", choices=list(LOCALES),
                    help="how the exporting user's software wrote numbers and dates "
-                   "(default: guess per column, French when in doubt)")
+                   "(default: inferred from the whole file; a file that leaves it "
+                   "ambiguous stops and asks for this option)")
     p.add_argument("--margin-rate", default=None,
                    help="margin rate for deals whose export has none, e.g. 40%% or 0.4")
     p.add_argument("--mapping", default=None, help="a saved column mapping (JSON), with "
@@ -56,8 +62,14 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"cannot write the workbook ({exc.strerror})", file=str(output)) \
             from None
-    counts = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items())
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items()
+                       if name != NOTES)
     badge = quality_badge(audit_inspection(inspect_bytes(data, output.name), "en"), "en")
     hint = "" if badge.severity == "ok" else f" (see: python -m roi_core audit {output})"
-    sys.stdout.write(f"{output}: {counts} rows. {badge.text}{hint}\n")
+    lines = [f"{output}: {counts} rows. {badge.text}{hint}"]
+    notes = sheets.get(NOTES)
+    for record in [] if notes is None else notes.itertuples(index=False):
+        file, _, _, severity, _, english = record
+        lines.append(f"  [{severity}] {file}: {english}")
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
