@@ -8,8 +8,8 @@ knows most of its headers, reads its numbers and dates in the conventions inferr
 the whole file (``localize``; a cell they leave ambiguous stops the import and asks for
 ``--locale``), converts it, and assembles the contract's sheets; tables that already are
 contract sheets (a "Coûts" sheet or a ``campaigns.csv`` typed in the template) pass
-through unchanged, so costs — which no CRM holds — come from the template. ``write_workbook`` writes the result as an .xlsx that
-``roi_core.io.load_workbook`` reads.
+through unchanged, so costs — which no CRM holds — come from the template.
+``write_workbook`` writes the result as an .xlsx that ``roi_core.io.load_workbook`` reads.
 
 Assembly rules:
 
