@@ -433,8 +433,11 @@ def test_unreadable_duration_and_lost_time_are_located(tmp_path) -> None:
 EXPORTS = Path(__file__).parent / "data" / "exports"
 
 
-def _notes(sheets):
-    return sheets["import_notes"].set_index("Sujet")
+def _imported(paths, vendor, **options):
+    """(sheets, {topic: English note}) of an import."""
+    notes = []
+    sheets = import_files(paths, vendor, notes=notes, **options)
+    return sheets, {n.topic: n.en for n in notes}
 
 
 def _truth(tmp_path, campaigns, deals, costs=(), name="truth.xlsx"):
@@ -461,16 +464,15 @@ def test_us_whole_amounts_read_as_thousands(tmp_path) -> None:
     """A US user's report: "$6,000", "12,500", "$950" are 6000, 12500, 950 (the currency
     sign and the month-first dates say en_US), the footer lines are no deals, the "Type"
     column does not make it a campaigns export, and rows without an id get stable ones."""
-    sheets = import_files([EXPORTS / "salesforce_opportunity_report_us.csv"], "salesforce",
-                          margin_rate=0.4)
+    sheets, notes = _imported([EXPORTS / "salesforce_opportunity_report_us.csv"],
+                              "salesforce", margin_rate=0.4)
     deals = sheets["deals"]
     assert deals["amount"].tolist() == [6000.0, 12500.0, 3000.0, 950.0, 2500.0]
     assert deals["status"].tolist() == ["won", "open", "lost", "won", "won"]
     assert deals["close_date"].iat[3] == pd.Timestamp("2026-03-02")
-    notes = _notes(sheets)
-    assert "en_US" in notes.at["locale", "Note (en)"]
-    assert "3 report footer line(s) skipped" in notes.at["footer", "Note (en)"]
-    assert "built from 'Lead Source'" in notes.at["campaigns", "Note (en)"]
+    assert "en_US" in notes["locale"]
+    assert "3 report footer line(s) skipped" in notes["footer"]
+    assert "built from 'Lead Source'" in notes["campaigns"]
     _same_kpis(_written(sheets, tmp_path), _truth(tmp_path, US_CAMPAIGNS, US_DEALS))
 
 
@@ -551,10 +553,10 @@ def test_french_hubspot_export(tmp_path, template, template_costs) -> None:
 
 
 def test_hubspot_amount_in_company_currency(tmp_path, template, template_costs) -> None:
-    sheets = import_files([EXPORTS / "hubspot_deals_company_currency.csv", template_costs],
-                          "hubspot", margin_rate=0.4)
+    sheets, notes = _imported([EXPORTS / "hubspot_deals_company_currency.csv",
+                               template_costs], "hubspot", margin_rate=0.4)
     assert sheets["deals"]["amount"].tolist() == [6000.0, 5000.0, 3000.0, 1234.5, 2500.0]
-    assert "'Amount in company currency'" in _notes(sheets).at["amount", "Note (en)"]
+    assert "'Amount in company currency'" in notes["amount"]
     _same_kpis(_written(sheets, tmp_path), load_workbook(template))
 
 
@@ -588,9 +590,9 @@ def test_deals_without_any_campaign(tmp_path) -> None:
             for i, r in enumerate(rows)]
     with_pipeline = tmp_path / "deals.csv"
     with_pipeline.write_text("\n".join(",".join(r) for r in rows) + "\n")
-    sheets = import_files([with_pipeline], "hubspot")
+    sheets, notes = _imported([with_pipeline], "hubspot")
     assert sheets["campaigns"]["campaign_id"].tolist() == ["Sales Pipeline", "Partners"]
-    assert "built from 'Pipeline'" in _notes(sheets).at["campaigns", "Note (en)"]
+    assert "built from 'Pipeline'" in notes["campaigns"]
 
 
 def test_margin_rate_applies_to_a_campaign_report_funnel(tmp_path) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from roi_core.errors import InputError
 from roi_core.importers import (
-    NOTES,
     VENDORS,
     ColumnMapping,
+    ImportNote,
     import_files,
     parse_margin_rate,
     write_workbook,
@@ -51,25 +51,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     margin = parse_margin_rate(args.margin_rate)
     mapping = ColumnMapping.load(args.mapping) if args.mapping else None
+    notes: list[ImportNote] = []
     sheets = import_files(args.files, args.vendor, locale=args.locale, margin_rate=margin,
-                          mapping=mapping)
+                          mapping=mapping, notes=notes)
     output = Path(args.output)
     if output.suffix.lower() != ".xlsx":
         raise InputError("the output must be an .xlsx workbook", file=str(output))
-    data = write_workbook(sheets)
+    data = write_workbook(sheets, notes=notes)
     try:
         output.write_bytes(data)
     except OSError as exc:
         raise InputError(f"cannot write the workbook ({exc.strerror})", file=str(output)) \
             from None
-    counts = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items()
-                       if name != NOTES)
+    counts = ", ".join(f"{name} {len(frame)}" for name, frame in sheets.items())
     badge = quality_badge(audit_inspection(inspect_bytes(data, output.name), "en"), "en")
     hint = "" if badge.severity == "ok" else f" (see: python -m roi_core audit {output})"
     lines = [f"{output}: {counts} rows. {badge.text}{hint}"]
-    notes = sheets.get(NOTES)
-    for record in [] if notes is None else notes.itertuples(index=False):
-        file, _, _, severity, _, english = record
-        lines.append(f"  [{severity}] {file}: {english}")
+    lines += [f"  [{n.severity}] {n.file}: {n.en}" for n in notes]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

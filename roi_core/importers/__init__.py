@@ -25,8 +25,9 @@ Assembly rules:
 - a deal's dates are days (the time of day a CRM adds is dropped).
 
 What was guessed (the locale of each table, the source campaigns were built from,
-footer lines skipped, ids made) comes back as ``sheets[NOTES]`` (``roi_core.io.notes``),
-which ``write_workbook`` writes as the "Notes d'import" sheet that ``audit`` reports.
+footer lines skipped, ids made) is appended to the ``notes`` list a caller passes
+(``roi_core.io.notes.ImportNote``); ``write_workbook(sheets, notes=notes)`` writes them
+as the "Notes d'import" sheet that ``audit`` reports.
 """
 
 from __future__ import annotations
@@ -52,15 +53,15 @@ from roi_core.importers.preset import (
     locale_note,
     note,
 )
-from roi_core.importers.writer import NOTES, write_workbook
+from roi_core.importers.writer import write_workbook
 from roi_core.io.cells import parse_rate
-from roi_core.io.notes import ImportNote, notes_frame
+from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
 from roi_core.io.workbook import typed_sheet
 from roi_core.schema import sheet_for_label
 
 __all__ = [
-    "NOTES",
+    "ImportNote",
     "VENDORS",
     "PRESETS",
     "ColumnMapping",
@@ -158,8 +159,8 @@ def _dates_by_campaign(sheets: dict[str, pd.DataFrame]) -> pd.Series:
     return dates.groupby("campaign_id")["when"].min().dt.normalize()
 
 
-def assemble(frames: dict[str, list[pd.DataFrame]], margin_rate: float | None = None,
-             notes: Sequence[ImportNote] = ()) -> dict[str, pd.DataFrame]:
+def assemble(frames: dict[str, list[pd.DataFrame]],
+             margin_rate: float | None = None) -> dict[str, pd.DataFrame]:
     """The contract's sheets from converted frames (see the module doc for the rules)."""
     sheets: dict[str, pd.DataFrame] = {}
     for name, parts in frames.items():
@@ -203,25 +204,23 @@ def assemble(frames: dict[str, list[pd.DataFrame]], margin_rate: float | None = 
         })
     if "costs" not in sheets:
         sheets["costs"] = pd.DataFrame(columns=list(COLUMNS["costs"]))
-    if notes:
-        sheets[NOTES] = notes_frame(list(notes))
     return sheets
 
 
 def import_files(paths: Sequence[str | Path] | Sequence[tuple[str, bytes]], vendor: str, *,
                  locale: str = "auto", margin_rate: float | None = None,
-                 mapping: ColumnMapping | None = None) -> dict[str, pd.DataFrame]:
-    """Read export files (paths, or ``(name, bytes)`` uploads) into the contract's sheets,
-    plus ``sheets[NOTES]``: what the import guessed, one note per line."""
+                 mapping: ColumnMapping | None = None,
+                 notes: list[ImportNote] | None = None) -> dict[str, pd.DataFrame]:
+    """Read export files (paths, or ``(name, bytes)`` uploads) into the contract's sheets;
+    what the import guessed is appended to ``notes``, one note per table and topic."""
     tables: list[RawTable] = []
     for item in paths:
         if isinstance(item, tuple):
             tables.extend(read_bytes(item[1], item[0]))
         else:
             tables.extend(read_tables(item))
-    notes: list[ImportNote] = []
     frames = import_tables(tables, vendor, locale=locale, mapping=mapping, notes=notes)
-    return assemble(frames, margin_rate, notes)
+    return assemble(frames, margin_rate)
 
 
 def parse_margin_rate(text: str | None) -> float | None:

@@ -49,8 +49,10 @@ _TZ = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MAX_SERIAL = 109574  # 2199-12-31
 _DIGITS = re.compile(r"[-+]?\d[\d.,]*")
-_SPACE_GROUP = re.compile(r"\d[\s\u00a0\u202f\u2007\u2009]\d{3}(?!\d)")
-_SIGN_BEFORE = re.compile(r"^\(?-?\s*(\$|£|usd|gbp)", re.IGNORECASE)
+# An amount grouped by spaces, "6 000" or "12 500,50 €" (not a phone number).
+_SPACE_GROUP = re.compile(r"^-?\d{1,3}([\s\u00a0\u202f\u2007\u2009]\d{3})+(,\d+)?\s*(€|eur)?$",
+                          re.IGNORECASE)
+_SIGN_BEFORE = re.compile(r"^\(?-?\s*(\$|£|usd|gbp)\s?\d", re.IGNORECASE)
 _EURO_AFTER = re.compile(r"\d\s*(€|eur|euros?)\)?$", re.IGNORECASE)
 _NAMES = {(".", "MDY"): "en_US", (".", "DMY"): "en_GB", (",", "DMY"): "fr"}
 
@@ -180,7 +182,7 @@ def infer_conventions(cells: pd.DataFrame, locale: str = "auto") -> Conventions:
     else:
         before = next((t for t in numbers if _SIGN_BEFORE.match(t)), None)
         after = next((t for t in numbers if _EURO_AFTER.search(t)), None)
-        spaced = next((t for t in numbers if _SPACE_GROUP.search(t)), None)
+        spaced = next((t for t in numbers if _SPACE_GROUP.match(t)), None)
         if before and not after:
             decided_mark = "."
             reasons.append(f"currency sign before the amount ('{before}')")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from roi_core.importers.localize import Conventions
 from roi_core.importers.mapping import ColumnMapping, apply_mapping, conventions_for
+from roi_core.io.cells import is_blank
 from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable
 from roi_core.schema import normalize_label
@@ -90,10 +91,12 @@ def drop_footer_lines(table: RawTable) -> tuple[RawTable, list[str], int | None]
     (1, 2, 1)
     """
     cells = table.cells
-    filled = cells.notna() & cells.astype(str).apply(lambda c: c.str.strip() != "")
+    if not len(cells) or not len(cells.columns):
+        return table, [], None
+    filled = np.column_stack([~is_blank(cells[c]) for c in cells.columns])
     drop = np.zeros(len(cells), dtype=bool)
     for i in range(len(cells)):
-        if filled.iloc[i].sum() == 1 and filled.iat[i, 0]:
+        if filled[i].sum() == 1 and filled[i, 0]:
             text = str(cells.iat[i, 0]).strip()
             drop[i] = bool(_FOOTER.search(text))
     if not drop.any():
