@@ -142,12 +142,13 @@ def _mark_of(text: str) -> tuple[str | None, bool]:
 
 
 def _texts(frame: pd.DataFrame) -> list[str]:
-    out = []
+    """The distinct non-blank texts of every column (each decides once, in file order)."""
+    out: dict[str, None] = {}
     for col in frame.columns:
-        for v in frame[col].to_numpy(dtype=object):
+        for v in pd.unique(frame[col].to_numpy(dtype=object)):
             if isinstance(v, str) and v.strip():
-                out.append(v.strip())
-    return out
+                out.setdefault(v.strip())
+    return list(out)
 
 
 def infer_conventions(cells: pd.DataFrame, locale: str = "auto") -> Conventions:
