@@ -6,6 +6,7 @@ HubSpot, Salesforce and Pipedrive; every import must give the same KPIs.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import subprocess
@@ -626,3 +627,21 @@ def test_audit_says_what_the_import_guessed(tmp_path) -> None:
     assert "lus en en_US (déduit de" in fr.stdout
     # The notes sheet does not change what the loader reads.
     assert len(load_workbook(out).deals) == 5
+
+
+def test_salesforce_report_exported_as_excel(tmp_path) -> None:
+    """The same report downloaded as .xlsx: a title line above the header, typed cells,
+    the footer lines in the first column."""
+    rows = [line for line in csv.reader(
+        (EXPORTS / "salesforce_opportunity_report_us.csv").read_text().splitlines())]
+    typed = [rows[0]] + [[*r[:5], float(r[5].replace("$", "").replace(",", "")), *r[6:9],
+                          dt.datetime.strptime(r[9], "%m/%d/%Y"),
+                          dt.datetime.strptime(r[10], "%m/%d/%Y"), *r[11:]]
+                         for r in rows[1:6]]
+    footer = [[r[0]] if r else [] for r in rows[6:]]
+    path = write_xlsx(tmp_path / "Opportunities-2026-04-01.xlsx",
+                      {"Opportunities": [["Opportunities by Stage"], [], *typed, *footer]})
+    sheets, notes = _imported([path], "salesforce", margin_rate=0.4)
+    assert sheets["deals"]["amount"].tolist() == [6000.0, 12500.0, 3000.0, 950.0, 2500.0]
+    assert "3 report footer line(s) skipped" in notes["footer"]
+    _same_kpis(_written(sheets, tmp_path), _truth(tmp_path, US_CAMPAIGNS, US_DEALS))

@@ -119,11 +119,11 @@ def import_tables(tables: Sequence[RawTable], vendor: str, *, locale: str = "aut
     out: dict[str, list[pd.DataFrame]] = {}
     for table in tables:
         contract = sheet_for_label(sheet_label(table))
-        if contract is None:
+        preset = None if vendor == "mapping" else _preset_for(table, vendor)
+        if preset is not None or (vendor == "mapping" and contract is None):
             table, lines, stated = drop_footer_lines(table)
             if lines:
                 notes.append(_footer_note(table, lines, stated, len(table.cells)))
-        preset = None if vendor == "mapping" else _preset_for(table, vendor)
         if preset is not None:
             frames = preset.convert(table, locale, notes)
         elif vendor == "mapping" and contract is None:
