@@ -645,3 +645,13 @@ def test_salesforce_report_exported_as_excel(tmp_path) -> None:
     assert sheets["deals"]["amount"].tolist() == [6000.0, 12500.0, 3000.0, 950.0, 2500.0]
     assert "3 report footer line(s) skipped" in notes["footer"]
     _same_kpis(_written(sheets, tmp_path), _truth(tmp_path, US_CAMPAIGNS, US_DEALS))
+
+
+def test_hubspot_deals_in_several_currencies_use_the_company_currency(tmp_path) -> None:
+    rows = [line for line in csv.reader(
+        (EXPORTS / "hubspot_deals_company_currency.csv").read_text("utf-8-sig").splitlines())]
+    rows = [[*r[:5], "Amount" if i == 0 else str(round(float(r[5]) * 1.1, 2)), *r[5:]]
+            for i, r in enumerate(rows)]  # "Amount" in each deal's own currency
+    sheets, notes = _imported([_csv(tmp_path / "deals.csv", rows)], "hubspot")
+    assert sheets["deals"]["amount"].tolist() == [6000.0, 5000.0, 3000.0, 1234.5, 2500.0]
+    assert "several currencies (EUR, GBP, USD)" in notes["amount"]

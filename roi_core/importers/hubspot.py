@@ -6,7 +6,8 @@ transaction", "Date de fermeture", "Date de création", "Montant") and contacts
 "Original Source" ...; "Prénom", "Nom", "Phase du cycle de vie" ...).
 
 Multi-currency portals export "Amount in company currency" (HubSpot's
-``amount_in_home_currency``): it is the amount when the export has no "Amount" column.
+``amount_in_home_currency``): it is the amount when the export has no "Amount" column,
+or when the deals' currency codes differ (amounts in several currencies do not add up).
 Deal stages other than "Closed Won"/"Closed Lost" (French: "Fermé gagné"/"Fermé perdu",
 also written "Fermée gagnée"/"Fermée perdue" or "Conclue gagnée") are open stages of
 some pipeline. HubSpot keeps the expected close date on open deals: it is
@@ -20,17 +21,17 @@ from __future__ import annotations
 import pandas as pd
 
 from roi_core.importers.localize import Conventions
-from roi_core.importers.mapping import ColumnMapping
+from roi_core.importers.mapping import ColumnMapping, read_cells
 from roi_core.importers.preset import (
     CHANNEL_HINT,
     Preset,
+    column_of,
     header_of,
     note,
     open_deals_have_no_close_date,
 )
 from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable
-from roi_core.schema import normalize_label
 
 __all__ = ["PRESETS", "DEALS", "CONTACTS", "SOURCES"]
 
@@ -50,6 +51,8 @@ _SOURCE = ("Original Source", "Original Source Type", "Source d'origine",
 _AMOUNT_IN_COMPANY_CURRENCY = ("Amount in company currency", "Amount in home currency",
                                "Montant dans la devise de l'entreprise",
                                "Montant dans la devise de la société")
+_CURRENCY = ("Deal currency code", "Currency", "Devise", "Code de devise de la transaction",
+             "Devise de la transaction")
 
 
 def _campaign_from_source(table: RawTable, frames: dict[str, pd.DataFrame],
@@ -59,14 +62,35 @@ def _campaign_from_source(table: RawTable, frames: dict[str, pd.DataFrame],
         if CHANNEL_HINT in frame:
             frame["campaign_id"] = frame["campaign_id"].fillna(frame[CHANNEL_HINT])
         if name == "deals":
-            frames[name] = open_deals_have_no_close_date(frame)
-            used = header_of(table, "Amount", "Montant", *_AMOUNT_IN_COMPANY_CURRENCY)
-            if used and used not in ("Amount", "Montant") and normalize_label(used) in {
-                    normalize_label(h) for h in _AMOUNT_IN_COMPANY_CURRENCY}:
-                notes.append(note(table, "deals", "amount", "info",
-                                  f"montants lus dans « {used} » (pas de colonne Montant)",
-                                  f"amounts read from '{used}' (no Amount column)"))
+            frames[name] = _company_currency(table, open_deals_have_no_close_date(frame),
+                                             conventions, notes)
     return frames
+
+
+def _company_currency(table: RawTable, deals: pd.DataFrame, conventions: Conventions,
+                      notes: list[ImportNote]) -> pd.DataFrame:
+    """Amounts in one currency: "Amount in company currency" when it is the only amount,
+    or when the deals are in several currencies (their "Amount"s do not add up)."""
+    company = header_of(table, *_AMOUNT_IN_COMPANY_CURRENCY)
+    if company is None:
+        return deals
+    if header_of(table, "Amount", "Montant") is None:
+        notes.append(note(table, "deals", "amount", "info",
+                          f"montants lus dans « {company} » (pas de colonne Montant)",
+                          f"amounts read from '{company}' (no Amount column)"))
+        return deals
+    codes = column_of(table, *_CURRENCY)
+    used = [] if codes is None else sorted({str(c).strip() for c in codes
+                                            if isinstance(c, str) and c.strip()})
+    if len(used) < 2:
+        return deals
+    values = read_cells(table, column_of(table, company), company, "money", conventions)
+    notes.append(note(table, "deals", "amount", "info",
+                      f"affaires en plusieurs devises ({', '.join(used)}) : montants lus "
+                      f"dans « {company} »",
+                      f"deals in several currencies ({', '.join(used)}): amounts read "
+                      f"from '{company}'"))
+    return deals.assign(amount=values.to_numpy())
 
 
 DEALS = Preset(
