@@ -208,10 +208,11 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
                "Check these touchpoints' timestamp or campaign.")}),
     "import_note": ("info", {
         "fr": ("Import de « {file} » : {note_fr}",
-               "Rien à faire si c'est juste ; sinon refaites l'import avec l'option dite."),
+               "Rien à faire si c'est juste ; sinon corrigez l'export, ou refaites l'import "
+               "avec --locale."),
         "en": ("Import of '{file}': {note_en}",
-               "Nothing to do if this is right; otherwise import again with the option "
-               "named.")}),
+               "Nothing to do if this is right; otherwise correct the export, or import "
+               "again with --locale.")}),
     "import_guess": ("warning", {
         "fr": ("Import de « {file} » : {note_fr}",
                "Vérifiez ce choix ; saisissez les campagnes dans le modèle si besoin."),

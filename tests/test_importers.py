@@ -655,3 +655,15 @@ def test_hubspot_deals_in_several_currencies_use_the_company_currency(tmp_path) 
     sheets, notes = _imported([_csv(tmp_path / "deals.csv", rows)], "hubspot")
     assert sheets["deals"]["amount"].tolist() == [6000.0, 5000.0, 3000.0, 1234.5, 2500.0]
     assert "several currencies (EUR, GBP, USD)" in notes["amount"]
+
+
+def test_template_sheets_pass_through_even_with_a_type_column(tmp_path) -> None:
+    """A typed "Activités" sheet has a "Type" column, as a Salesforce campaign export."""
+    book = write_xlsx(tmp_path / "template.xlsx", {
+        "Campagnes": CAMPAIGNS, "Coûts": COSTS,
+        "Activités": [["Date", "Commercial", "ID campagne", "Type", "Résultat"],
+                      [d(2026, 1, 6), "Léa", "C1", "appel", "contact"]]})
+    opps = _csv(tmp_path / "Opportunity.csv", SALESFORCE_OPPORTUNITIES)
+    sheets = import_files([opps, book], "salesforce", margin_rate=0.4)
+    assert sheets["activities"]["type"].tolist() == ["call"]
+    assert sheets["campaigns"]["campaign_id"].tolist() == ["C1", "C2"]

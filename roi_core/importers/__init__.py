@@ -58,7 +58,7 @@ from roi_core.io.cells import parse_rate
 from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
 from roi_core.io.workbook import typed_sheet
-from roi_core.schema import sheet_for_label
+from roi_core.schema import Sheet, normalize_label, sheet_for_label
 
 __all__ = [
     "ImportNote",
@@ -91,16 +91,22 @@ def _preset_for(table: RawTable, vendor: str) -> Preset | None:
     return best[2] if best[0] > 0 else None
 
 
-def _footer_note(table: RawTable, lines: list[str], stated: int | None,
+def _contract_score(table: RawTable, sheet: Sheet) -> int:
+    """How many of the table's headers are the contract sheet's own labels."""
+    labels = {normalize_label(label) for col in sheet.columns for label in col.labels()}
+    return sum(normalize_label(h) in labels for h in table.headers)
+
+
+def _footer_note(table: RawTable, sheet: str, lines: list[str], stated: int | None,
                  kept: int) -> ImportNote:
-    shown = " / ".join(f"'{line[:50]}'" for line in lines)
+    shown = " / ".join(f"'{line[:80]}'" for line in lines)
     if stated is not None and stated != kept:
-        return note(table, "deals", "footer", "warning",
+        return note(table, sheet, "footer", "warning",
                     f"{len(lines)} ligne(s) de pied de rapport ignorées ({shown}) ; le "
                     f"rapport annonce {stated} enregistrements, le fichier en a {kept}",
                     f"{len(lines)} report footer line(s) skipped ({shown}); the report "
                     f"states {stated} records, the file holds {kept}")
-    return note(table, "deals", "footer", "info",
+    return note(table, sheet, "footer", "info",
                 f"{len(lines)} ligne(s) de pied de rapport ignorées ({shown})",
                 f"{len(lines)} report footer line(s) skipped ({shown})")
 
@@ -120,10 +126,14 @@ def import_tables(tables: Sequence[RawTable], vendor: str, *, locale: str = "aut
     for table in tables:
         contract = sheet_for_label(sheet_label(table))
         preset = None if vendor == "mapping" else _preset_for(table, vendor)
+        if preset is not None and contract is not None and \
+                _contract_score(table, contract) >= preset.score(table):
+            preset = None  # a sheet typed in the template ("Activités" has a "Type" too)
         if preset is not None or (vendor == "mapping" and contract is None):
             table, lines, stated = drop_footer_lines(table)
             if lines:
-                notes.append(_footer_note(table, lines, stated, len(table.cells)))
+                sheet = preset.mapping.sheet if preset is not None else mapping.sheet
+                notes.append(_footer_note(table, sheet, lines, stated, len(table.cells)))
         if preset is not None:
             frames = preset.convert(table, locale, notes)
         elif vendor == "mapping" and contract is None:

@@ -79,7 +79,7 @@ class Conventions:
     ``given`` is the ``--locale`` the user chose ("" when inferred); ``reasons`` says what
     decided each convention.
 
-    >>> Conventions(".", "MDY", reasons=("currency sign '$'",)).describe()
+    >>> Conventions(".", "MDY", reasons=(("currency sign '$'", "signe « $ »"),)).describe()
     "en_US (inferred: currency sign '$')"
     >>> Conventions(None, None).describe()
     'not needed (no number or date the locales write differently)'
@@ -88,7 +88,7 @@ class Conventions:
     mark: str | None
     order: str | None
     given: str = ""
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()  # (English, French)
 
     @property
     def name(self) -> str:
@@ -108,7 +108,7 @@ class Conventions:
             return f"{self.given} (given with --locale)"
         if not self.mark and not self.order:
             return "not needed (no number or date the locales write differently)"
-        return f"{self.name} (inferred: {'; '.join(self.reasons)})"
+        return f"{self.name} (inferred: {'; '.join(en for en, _ in self.reasons)})"
 
     def describe_fr(self) -> str:
         """``describe`` for the French audit."""
@@ -116,7 +116,7 @@ class Conventions:
             return f"{self.given} (choisi avec --locale)"
         if not self.mark and not self.order:
             return "sans objet (aucun nombre ni date que les locales écrivent différemment)"
-        return f"{self.name} (déduit de : {'; '.join(self.reasons)})"
+        return f"{self.name} (déduit de : {' ; '.join(fr for _, fr in self.reasons)})"
 
 
 def _mark_of(text: str) -> tuple[str | None, bool]:
@@ -168,7 +168,7 @@ def infer_conventions(cells: pd.DataFrame, locale: str = "auto") -> Conventions:
     texts = _texts(cells)
     dates = [t for t in texts if _DMY.match(t)]
     numbers = [t for t in texts if not _DMY.match(t) and ":" not in t]
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     votes: Counter[str] = Counter()
     example: dict[str, str] = {}
     for t in numbers:
@@ -179,38 +179,47 @@ def infer_conventions(cells: pd.DataFrame, locale: str = "auto") -> Conventions:
     decided_mark: str | None = None
     if votes:
         decided_mark = votes.most_common(1)[0][0]
-        reasons.append(f"numbers such as '{example[decided_mark]}'")
+        shown = example[decided_mark]
+        reasons.append((f"numbers such as '{shown}'", f"des nombres comme « {shown} »"))
     else:
         before = next((t for t in numbers if _SIGN_BEFORE.match(t)), None)
         after = next((t for t in numbers if _EURO_AFTER.search(t)), None)
         spaced = next((t for t in numbers if _SPACE_GROUP.match(t)), None)
         if before and not after:
             decided_mark = "."
-            reasons.append(f"currency sign before the amount ('{before}')")
+            reasons.append((f"currency sign before the amount ('{before}')",
+                            f"signe monétaire avant le montant (« {before} »)"))
         elif after and not before:
             decided_mark = ","
-            reasons.append(f"euro sign after the amount ('{after}')")
+            reasons.append((f"euro sign after the amount ('{after}')",
+                            f"signe euro après le montant (« {after} »)"))
         elif spaced:
             decided_mark = ","
-            reasons.append(f"thousands grouped by spaces ('{spaced}')")
+            reasons.append((f"thousands grouped by spaces ('{spaced}')",
+                            f"milliers séparés par des espaces (« {spaced} »)"))
     day_first = [t for t in dates if int(_DMY.match(t).group(1)) > 12]
     month_first = [t for t in dates if int(_DMY.match(t).group(2)) > 12]
     decided_order: str | None = None
     if day_first or month_first:
         decided_order = "DMY" if len(day_first) >= len(month_first) else "MDY"
         shown = day_first[0] if decided_order == "DMY" else month_first[0]
-        reasons.append(f"{'day' if decided_order == 'DMY' else 'month'}-first dates such as "
-                       f"'{shown}'")
+        reasons.append((f"{'day' if decided_order == 'DMY' else 'month'}-first dates such as "
+                        f"'{shown}'", f"des dates {'jour' if decided_order == 'DMY' else 'mois'}"
+                        f" en premier comme « {shown} »"))
     if decided_mark is None and decided_order == "MDY":
         decided_mark = "."
-        reasons.append("month-first dates go with '.' decimals (en_US)")
+        reasons.append(("month-first dates go with '.' decimals (en_US)",
+                        "les dates mois en premier vont avec la décimale « . » (en_US)"))
     if decided_order is None and dates:
         if decided_mark == ",":
             decided_order = "DMY"
-            reasons.append("comma decimals go with day-first dates")
+            reasons.append(("comma decimals go with day-first dates",
+                            "la virgule décimale va avec les dates jour en premier"))
         elif any(_SIGN_BEFORE.match(t) and "$" in t for t in numbers):
             decided_order = "MDY"
-            reasons.append("dollar amounts go with month-first dates (en_US)")
+            reasons.append(("dollar amounts go with month-first dates (en_US)",
+                            "les montants en dollars vont avec les dates mois en premier "
+                            "(en_US)"))
     return Conventions(decided_mark, decided_order, reasons=tuple(reasons))
 
 
