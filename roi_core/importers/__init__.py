@@ -127,7 +127,7 @@ def import_tables(tables: Sequence[RawTable], vendor: str, *, locale: str = "aut
         contract = sheet_for_label(sheet_label(table))
         preset = None if vendor == "mapping" else _preset_for(table, vendor)
         if preset is not None and contract is not None and \
-                _contract_score(table, contract) >= preset.score(table):
+                _contract_score(table, contract) > preset.score(table):
             preset = None  # a sheet typed in the template ("Activités" has a "Type" too)
         if preset is not None or (vendor == "mapping" and contract is None):
             table, lines, stated = drop_footer_lines(table)
