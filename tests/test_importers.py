@@ -667,3 +667,12 @@ def test_template_sheets_pass_through_even_with_a_type_column(tmp_path) -> None:
     sheets = import_files([opps, book], "salesforce", margin_rate=0.4)
     assert sheets["activities"]["type"].tolist() == ["call"]
     assert sheets["campaigns"]["campaign_id"].tolist() == ["C1", "C2"]
+
+
+@pytest.mark.parametrize("other", ["192.168.1.10", "06.12.34.56.78", "+1 415 555 0132"])
+def test_numbers_that_are_no_amounts_decide_nothing(tmp_path, other) -> None:
+    """An IP address or a phone number in the file says nothing about its amounts."""
+    rows = [["Opportunity ID", "Stage", "Amount", "Close Date", "Campaign ID", "Other"],
+            ["1", "Closed Won", "6,000", "2026-02-10", "C1", other]]
+    with pytest.raises(InputError, match="reads two ways"):
+        import_files([_csv(tmp_path / "r.csv", rows)], "salesforce")

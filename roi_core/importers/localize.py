@@ -119,24 +119,37 @@ class Conventions:
         return f"{self.name} (déduit de : {' ; '.join(fr for _, fr in self.reasons)})"
 
 
+def _grouped(digits: str, sep: str) -> bool:
+    """True for digits grouped by thousands with ``sep``: "1,234,567"."""
+    return re.fullmatch(r"\d{1,3}(" + re.escape(sep) + r"\d{3})+", digits) is not None
+
+
 def _mark_of(text: str) -> tuple[str | None, bool]:
     """(decimal mark this number text shows, True when the text alone decides it);
-    (mark, False) for a text the two conventions read differently ("6,000")."""
+    (mark, False) for a text the two conventions read differently ("6,000"); (None,
+    False) for a text without a mark, or no number ("192.168.1.1", "06.12.34.56.78").
+
+    >>> [_mark_of(t) for t in ("1,234.50", "66,70", "1,234,567", "6,000", "6000", "1.2.3")]
+    [('.', True), (',', True), ('.', True), (',', False), (None, False), (None, False)]
+    """
     s = _SPACES.sub("", _CURRENCY.sub("", text)).strip("()-+ ")
     if not _DIGITS.fullmatch(s):
         return None, False
     commas, dots = s.count(","), s.count(".")
     if commas and dots:
-        return ("," if s.rfind(",") > s.rfind(".") else "."), True
-    if commas > 1:
-        return ".", True
-    if dots > 1:
-        return ",", True
+        mark = "," if s.rfind(",") > s.rfind(".") else "."
+        group = "." if mark == "," else ","
+        whole, _ = s.rsplit(mark, 1)
+        ok = s.count(mark) == 1 and _grouped(whole, group)
+        return (mark, True) if ok else (None, False)
+    if commas > 1 or dots > 1:
+        group = "," if commas > 1 else "."
+        return ("." if group == "," else ",", True) if _grouped(s, group) else (None, False)
     if commas + dots == 0:
         return None, False
     mark = "," if commas else "."
     before, after = s.split(mark)
-    if len(after) != 3 or len(before.lstrip("-+")) > 3 or before.lstrip("-+").startswith("0"):
+    if len(after) != 3 or len(before) > 3 or before.startswith("0"):
         return mark, True
     return mark, False  # "6,000": a thousands group, or three decimals
 
