@@ -502,7 +502,7 @@ def test_ambiguous_report_stops_and_shows_both_readings(tmp_path) -> None:
     us = _cli("import", "--from", "salesforce", str(export), "-o", str(out), "--locale",
               "en_US")
     assert us.returncode == 0, us.stderr
-    assert "read as en_US (given with --locale)" in us.stdout
+    assert "locale of numbers and dates: en_US (given with --locale)" in us.stdout
     assert load_workbook(out).deals["amount"].tolist() == [6000.0, 12500.0, 950.0]
 
 
@@ -621,10 +621,11 @@ def test_audit_says_what_the_import_guessed(tmp_path) -> None:
              for f in json.loads(audit.stdout)["findings"] if f["rule"].startswith("import")]
     assert {(r, s) for r, s, _ in found} == {("import_note", "info")}
     text = " ".join(m for _, _, m in found)
-    assert "read as en_US (inferred: currency sign before the amount ('$6,000')" in text
+    assert "locale of numbers and dates: en_US (inferred: currency sign before the " \
+           "amount ('$6,000')" in text
     assert "3 report footer line(s) skipped" in text and "stable ids" in text
     fr = _cli("audit", str(out), "--lang", "fr")
-    assert "lus en en_US (déduit de" in fr.stdout
+    assert "locale des nombres et dates : en_US (déduit de" in fr.stdout
     # The notes sheet does not change what the loader reads.
     assert len(load_workbook(out).deals) == 5
 

@@ -63,8 +63,8 @@ def note(table: RawTable, sheet: str, topic: str, severity: str, fr: str,
 def locale_note(table: RawTable, sheet: str, conventions: Conventions) -> ImportNote:
     """The note saying how an export's numbers and dates were read."""
     return note(table, sheet, "locale", "info",
-                f"nombres et dates lus en {conventions.describe_fr()}",
-                f"numbers and dates read as {conventions.describe()}")
+                f"locale des nombres et dates : {conventions.describe_fr()}",
+                f"locale of numbers and dates: {conventions.describe()}")
 
 
 # A report's footer lines, each alone on its row: Salesforce writes "Grand Totals (N
