@@ -677,3 +677,14 @@ def test_numbers_that_are_no_amounts_decide_nothing(tmp_path, other) -> None:
             ["1", "Closed Won", "6,000", "2026-02-10", "C1", other]]
     with pytest.raises(InputError, match="reads two ways"):
         import_files([_csv(tmp_path / "r.csv", rows)], "salesforce")
+
+
+def test_a_report_cut_short_is_a_warning(tmp_path) -> None:
+    text = (EXPORTS / "salesforce_opportunity_report_us.csv").read_text()
+    cut = tmp_path / "report.csv"
+    cut.write_text(text.replace("Grand Totals (5 records)", "Grand Totals (2,000 records)"))
+    notes = []
+    import_files([cut], "salesforce", notes=notes)
+    footer = next(n for n in notes if n.topic == "footer")
+    assert footer.severity == "warning"
+    assert "the report states 2000 records, the file holds 5" in footer.en
