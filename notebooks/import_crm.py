@@ -151,10 +151,12 @@ def _(form, locale, rules, target):
 def _(locale, mapping, mapping_mode, margin, source, uploads):
     mo.stop(not uploads, mo.callout("Déposez au moins un export.", kind="info"))
     mo.stop(mapping_mode and mapping is None)
+    _notes = []  # what the import guessed: shown here, kept in the workbook for the audit
     try:
         sheets = import_files(uploads, source.value, locale=locale.value,
-                              margin_rate=parse_margin_rate(margin.value), mapping=mapping)
-        workbook_bytes = write_workbook(sheets)
+                              margin_rate=parse_margin_rate(margin.value), mapping=mapping,
+                              notes=_notes)
+        workbook_bytes = write_workbook(sheets, notes=_notes)
     except InputError as _exc:
         mo.stop(True, mo.callout(mo.md(f"**Import impossible** — {_exc}"), kind="danger"))
     _badge = quality_badge(audit_inspection(inspect_bytes(workbook_bytes, "import.xlsx")))
@@ -162,6 +164,7 @@ def _(locale, mapping, mapping_mode, margin, source, uploads):
     mo.vstack([
         mo.callout(mo.md(f"**{_badge.text}** (détail : notebook Qualité des données)"),
                    kind=_kind),
+        mo.md("\n".join(f"- {_n.file} : {_n.fr}" for _n in _notes)),
         mo.download(workbook_bytes, filename="classeur_importe.xlsx",
                     mimetype="application/vnd.openxmlformats-officedocument."
                     "spreadsheetml.sheet", label="Télécharger le classeur importé"),

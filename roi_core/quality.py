@@ -16,7 +16,10 @@ Rules and severities (``RULES``):
   deals without an amount, won deals without a close date, a close before the creation,
   funnel stages that grow downwards, cost lines without a campaign, campaigns without
   costs, activities and touchpoints dated outside their campaign's life, and a funnel
-  sheet that disagrees with what the deals and activities imply.
+  sheet that disagrees with what the deals and activities imply;
+- what an import guessed, from the workbook's "Notes d'import" sheet
+  (``roi_core.io.notes``): info (the locale read, footer lines skipped), warning
+  (campaigns built from a pipeline, or one "(non attribué)" campaign).
 
 Score per sheet: each row of the sheet weighs its worst finding (error 1, warning ½,
 info 0); ``score = 100 × (1 − Σ weights / rows)``, rounded; a finding with no row (a
@@ -203,6 +206,18 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "en": ("{count} touchpoint(s) of campaign '{value}' dated outside its life "
                "({period}).",
                "Check these touchpoints' timestamp or campaign.")}),
+    "import_note": ("info", {
+        "fr": ("Import de « {file} » : {note_fr}",
+               "Rien à faire si c'est juste ; sinon corrigez l'export, ou refaites l'import "
+               "avec --locale."),
+        "en": ("Import of '{file}': {note_en}",
+               "Nothing to do if this is right; otherwise correct the export, or import "
+               "again with --locale.")}),
+    "import_guess": ("warning", {
+        "fr": ("Import de « {file} » : {note_fr}",
+               "Vérifiez ce choix ; saisissez les campagnes dans le modèle si besoin."),
+        "en": ("Import of '{file}': {note_en}",
+               "Check this choice; type the campaigns in the template if need be.")}),
     "funnel_mismatch": ("warning", {
         "fr": ("Campagne « {value} » : l'entonnoir ne concorde pas avec les affaires et "
                "activités ({differences}).",
@@ -524,7 +539,8 @@ class Inspected(Protocol):
 def audit_inspection(inspection: Inspected, lang: str = "fr") -> list[Finding]:
     """``audit`` over what the lenient loader returned (``roi_core.io.inspect_workbook``;
     ``roi_core.io.audit_workbook`` reads and audits a file in one call)."""
-    return audit(inspection.dataset, inspection.problems, lang)
+    notes = getattr(inspection, "notes", ())  # what an import guessed (io.notes)
+    return audit(inspection.dataset, [*inspection.problems, *notes], lang)
 
 
 # --- presenting ---------------------------------------------------------------------------

@@ -42,6 +42,11 @@ def french_amount(value: float, decimals: int, space: str, currency: bool) -> st
     return text + (" €" if currency else "")
 
 
+def us_amount(value: float, decimals: int, currency: bool) -> str:
+    """How a US user's software writes an amount: "$1,234.56"."""
+    return ("$" if currency else "") + f"{value:,.{decimals}f}"
+
+
 # --- hostile input: cells, headers, separators, encodings (loader, audit, importers) ---
 
 HEADERS = sorted({c.label_fr for s in SHEETS.values() for c in s.columns} | {

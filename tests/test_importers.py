@@ -6,19 +6,29 @@ HubSpot, Salesforce and Pipedrive; every import must give the same KPIs.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import ROOT, write_xlsx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import french_amount, us_amount
 
 from roi_core.errors import InputError
 from roi_core.importers import ColumnMapping, import_files, suggest_mapping, write_workbook
-from roi_core.importers.localize import parse_amounts, parse_dates
+from roi_core.importers.localize import (
+    AmbiguousCell,
+    infer_conventions,
+    parse_amounts,
+    parse_dates,
+)
 from roi_core.io import load_bytes, load_workbook
 from roi_core.kpis import kpi_table
 
@@ -416,3 +426,265 @@ def test_unreadable_duration_and_lost_time_are_located(tmp_path) -> None:
     with pytest.raises(InputError) as err:
         import_files([_csv(tmp_path / "deals.csv", deals)], "pipedrive")
     assert err.value.row == 4 and err.value.column == "Deal - Lost time"
+
+
+# --- real exports (issue 12): files laid out as the vendors write them ------------------------
+# tests/data/exports/README.md says where each layout comes from.
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+
+
+def _imported(paths, vendor, **options):
+    """(sheets, {topic: English note}) of an import."""
+    notes = []
+    sheets = import_files(paths, vendor, notes=notes, **options)
+    return sheets, {n.topic: n.en for n in notes}
+
+
+def _truth(tmp_path, campaigns, deals, costs=(), name="truth.xlsx"):
+    """The same deals typed in the template (rows: id, campaign, account, created, closed,
+    status, amount)."""
+    return load_workbook(write_xlsx(tmp_path / name, {
+        "Campagnes": [["ID campagne", "Campagne", "Canal", "Date de début"], *campaigns],
+        "Coûts": [["ID campagne", "Catégorie", "Poste", "Montant"], *costs],
+        "Affaires": [DEALS[0], *[[*r, 0.4] for r in deals]]}))
+
+
+# The US report's deals as a US user typed them: "$6,000", "12,500", "$950" ...
+US_DEALS = [["D1", "Phone Inquiry", "PME Dupont", d(2026, 1, 15), d(2026, 2, 10), "gagnée", 6000],
+            ["D2", "Phone Inquiry", "PME Durand", d(2026, 1, 20), None, "en cours", 12500],
+            ["D3", "Web", "ETI Lefevre", d(2026, 2, 10), d(2026, 3, 20), "perdue", 3000],
+            ["D4", "Web", "ETI Moreau", d(2026, 2, 12), d(2026, 3, 2), "gagnée", 950],
+            ["D5", "Phone Inquiry", "PME Garnier", d(2026, 3, 1), d(2026, 3, 28), "gagnée",
+             2500]]
+US_CAMPAIGNS = [["Phone Inquiry", "Phone Inquiry", "Phone Inquiry", d(2026, 1, 15)],
+                ["Web", "Web", "Web", d(2026, 2, 10)]]
+
+
+def test_us_whole_amounts_read_as_thousands(tmp_path) -> None:
+    """A US user's report: "$6,000", "12,500", "$950" are 6000, 12500, 950 (the currency
+    sign and the month-first dates say en_US), the footer lines are no deals, the "Type"
+    column does not make it a campaigns export, and rows without an id get stable ones."""
+    sheets, notes = _imported([EXPORTS / "salesforce_opportunity_report_us.csv"],
+                              "salesforce", margin_rate=0.4)
+    deals = sheets["deals"]
+    assert deals["amount"].tolist() == [6000.0, 12500.0, 3000.0, 950.0, 2500.0]
+    assert deals["status"].tolist() == ["won", "open", "lost", "won", "won"]
+    assert deals["close_date"].iat[3] == pd.Timestamp("2026-03-02")
+    assert "en_US" in notes["locale"]
+    assert "3 report footer line(s) skipped" in notes["footer"]
+    assert "built from 'Lead Source'" in notes["campaigns"]
+    _same_kpis(_written(sheets, tmp_path), _truth(tmp_path, US_CAMPAIGNS, US_DEALS))
+
+
+def test_report_ids_are_stable_across_exports(tmp_path) -> None:
+    lines = (EXPORTS / "salesforce_opportunity_report_us.csv").read_text().splitlines()
+    shuffled = tmp_path / "report_next_month.csv"
+    shuffled.write_text("\n".join([lines[0], *reversed(lines[1:6]), *lines[6:]]) + "\n")
+    first = import_files([EXPORTS / "salesforce_opportunity_report_us.csv"], "salesforce")
+    again = import_files([shuffled], "salesforce")
+    ids = dict(zip(first["deals"]["account_id"], first["deals"]["deal_id"], strict=True))
+    assert dict(zip(again["deals"]["account_id"], again["deals"]["deal_id"],
+                    strict=True)) == ids
+    assert len(set(ids.values())) == 5 and all(i.startswith("SF-") for i in ids.values())
+
+
+def test_ambiguous_report_stops_and_shows_both_readings(tmp_path) -> None:
+    export = EXPORTS / "salesforce_opportunity_report_ambiguous.csv"
+    out = tmp_path / "o.xlsx"
+    result = _cli("import", "--from", "salesforce", str(export), "-o", str(out))
+    assert result.returncode == 2 and not out.exists()
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    # The first date column read: "1/5/2026" is 1 May (fr) or 5 January (en_US).
+    assert "'1/5/2026' reads two ways: 1 May 2026 with --locale fr or 5 January 2026 " \
+           "with --locale en_US" in result.stderr
+    assert "line 2, column 'Created Date'" in result.stderr
+    us = _cli("import", "--from", "salesforce", str(export), "-o", str(out), "--locale",
+              "en_US")
+    assert us.returncode == 0, us.stderr
+    assert "locale of numbers and dates: en_US (given with --locale)" in us.stdout
+    assert load_workbook(out).deals["amount"].tolist() == [6000.0, 12500.0, 950.0]
+
+
+def test_ambiguous_amounts_alone_stop_too(tmp_path) -> None:
+    rows = [["Opportunity ID", "Stage", "Amount", "Close Date", "Campaign ID"],
+            ["1", "Closed Won", "6,000", "2026-02-10", "C1"],
+            ["2", "Closed Won", "12,500", "2026-03-02", "C1"],
+            ["3", "Closed Won", "950", "2026-03-02", "C1"]]
+    with pytest.raises(InputError) as err:
+        import_files([_csv(tmp_path / "r.csv", rows)], "salesforce")
+    assert "'6,000' reads two ways: 6000 with --locale en_US or 6 with --locale fr" in \
+        str(err.value)
+    assert err.value.row == 2 and err.value.column == "Amount"
+    # One cell elsewhere in the file that reads one way only decides for the whole file.
+    rows[3][2] = "950.00"
+    deals = import_files([_csv(tmp_path / "r.csv", rows)], "salesforce")["deals"]
+    assert deals["amount"].tolist() == [6000.0, 12500.0, 950.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=8),
+       st.sampled_from(["us", "us$", "fr€", "us_cents", "fr_cents"]))
+def test_amounts_read_back_or_stop(values, style) -> None:
+    """Whatever the writing, a column reads back to its amounts, or stops: never another
+    number."""
+    cents = style.endswith("cents")
+    texts = [us_amount(v / 100 if cents else v, 2 if cents else 0, style == "us$")
+             if style.startswith("us") else
+             french_amount(v / 100 if cents else v, 2 if cents else 0, "\u202f",
+                           style == "fr€") for v in values]
+    expected = [v / 100 if cents else float(v) for v in values]
+    frame = pd.DataFrame({"Amount": texts})
+    try:
+        got, bad = parse_amounts(frame["Amount"].astype(object), infer_conventions(frame))
+    except AmbiguousCell as exc:
+        assert style == "us" and exc.text in texts  # only bare "6,000" can be ambiguous
+        return
+    assert not bad.any()
+    np.testing.assert_allclose(got.to_numpy(), expected, rtol=0, atol=1e-9)
+
+
+def test_french_hubspot_export(tmp_path, template, template_costs) -> None:
+    sheets = import_files([EXPORTS / "hubspot_deals_fr.csv", template_costs], "hubspot",
+                          margin_rate=0.4)
+    deals = sheets["deals"].set_index("deal_id")
+    assert deals["status"].tolist() == ["won", "open", "lost", "won", "won"]
+    assert deals.at["15873420014", "amount"] == 1234.5
+    _same_kpis(_written(sheets, tmp_path), load_workbook(template))
+
+
+def test_hubspot_amount_in_company_currency(tmp_path, template, template_costs) -> None:
+    sheets, notes = _imported([EXPORTS / "hubspot_deals_company_currency.csv",
+                               template_costs], "hubspot", margin_rate=0.4)
+    assert sheets["deals"]["amount"].tolist() == [6000.0, 5000.0, 3000.0, 1234.5, 2500.0]
+    assert "'Amount in company currency'" in notes["amount"]
+    _same_kpis(_written(sheets, tmp_path), load_workbook(template))
+
+
+@pytest.mark.parametrize("name", ["pipedrive_deals_fr.csv", "pipedrive_deals_new.csv"])
+def test_french_and_newer_pipedrive_exports(tmp_path, template, template_costs,
+                                            name) -> None:
+    sheets = import_files([EXPORTS / name, template_costs], "pipedrive", margin_rate=0.4)
+    deals = sheets["deals"].set_index("deal_id")
+    assert deals["status"].tolist() == ["won", "open", "lost", "won", "won"]
+    assert deals.at["103", "close_date"] == pd.Timestamp("2026-03-20")
+    assert deals.at["101", "account_id"] == "PME Dupont"
+    _same_kpis(_written(sheets, tmp_path), load_workbook(template))
+
+
+def test_deals_without_any_campaign(tmp_path) -> None:
+    export = EXPORTS / "hubspot_deals_no_campaign.csv"
+    out = tmp_path / "o.xlsx"
+    result = _cli("import", "--from", "hubspot", str(export), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "[warning]" in result.stdout and "'(non attribué)' campaign" in result.stdout
+    data = load_workbook(out)
+    assert data.campaigns["campaign_id"].tolist() == ["(non attribué)"]
+    kpis = _cli("kpis", str(out), "--format", "json")
+    assert kpis.returncode == 0, kpis.stderr
+    total = json.loads(kpis.stdout)
+    total = total[0] if isinstance(total, list) else total
+    assert total["clients"] == 1 and total["revenue"] == 6000
+    # With a pipeline column, the campaigns are the pipelines (and the note says so).
+    rows = [line.split(",") for line in export.read_text().splitlines()]
+    rows = [[*r, '"Pipeline"' if i == 0 else '"Sales Pipeline"' if i < 3 else '"Partners"']
+            for i, r in enumerate(rows)]
+    with_pipeline = tmp_path / "deals.csv"
+    with_pipeline.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    sheets, notes = _imported([with_pipeline], "hubspot")
+    assert sheets["campaigns"]["campaign_id"].tolist() == ["Sales Pipeline", "Partners"]
+    assert "built from 'Pipeline'" in notes["campaigns"]
+
+
+def test_margin_rate_applies_to_a_campaign_report_funnel(tmp_path) -> None:
+    out = tmp_path / "o.xlsx"
+    result = _cli("import", "--from", "salesforce",
+                  str(EXPORTS / "salesforce_campaign_report_us.csv"), "-o", str(out),
+                  "--margin-rate", "40%")
+    assert result.returncode == 0, result.stderr
+    data = load_workbook(out)
+    assert data.campaigns["channel"].tolist() == ["Téléprospection", "Emailing"]
+    assert data.costs["amount"].tolist() == [1400.0, 500.0]
+    np.testing.assert_allclose(data.funnel["margin"], [8500 * 0.4, 1234.5 * 0.4])
+    total = kpi_table(data, "total").iloc[0]
+    assert total["roi"] == pytest.approx(((8500 + 1234.5) * 0.4 - 1900) / 1900, rel=1e-12)
+
+
+def test_audit_says_what_the_import_guessed(tmp_path) -> None:
+    out = tmp_path / "o.xlsx"
+    assert _cli("import", "--from", "salesforce",
+                str(EXPORTS / "salesforce_opportunity_report_us.csv"), "-o",
+                str(out)).returncode == 0
+    audit = _cli("audit", str(out), "--format", "json", "--lang", "en")
+    assert audit.returncode == 0, audit.stderr
+    found = [(f["rule"], f["severity"], f["message"])
+             for f in json.loads(audit.stdout)["findings"] if f["rule"].startswith("import")]
+    assert {(r, s) for r, s, _ in found} == {("import_note", "info")}
+    text = " ".join(m for _, _, m in found)
+    assert "locale of numbers and dates: en_US (inferred: currency sign before the " \
+           "amount ('$6,000')" in text
+    assert "3 report footer line(s) skipped" in text and "stable ids" in text
+    fr = _cli("audit", str(out), "--lang", "fr")
+    assert "locale des nombres et dates : en_US (déduit de" in fr.stdout
+    # The notes sheet does not change what the loader reads.
+    assert len(load_workbook(out).deals) == 5
+
+
+def test_salesforce_report_exported_as_excel(tmp_path) -> None:
+    """The same report downloaded as .xlsx: a title line above the header, typed cells,
+    the footer lines in the first column."""
+    rows = [line for line in csv.reader(
+        (EXPORTS / "salesforce_opportunity_report_us.csv").read_text().splitlines())]
+    typed = [rows[0]] + [[*r[:5], float(r[5].replace("$", "").replace(",", "")), *r[6:9],
+                          dt.datetime.strptime(r[9], "%m/%d/%Y"),
+                          dt.datetime.strptime(r[10], "%m/%d/%Y"), *r[11:]]
+                         for r in rows[1:6]]
+    footer = [[r[0]] if r else [] for r in rows[6:]]
+    path = write_xlsx(tmp_path / "Opportunities-2026-04-01.xlsx",
+                      {"Opportunities": [["Opportunities by Stage"], [], *typed, *footer]})
+    sheets, notes = _imported([path], "salesforce", margin_rate=0.4)
+    assert sheets["deals"]["amount"].tolist() == [6000.0, 12500.0, 3000.0, 950.0, 2500.0]
+    assert "3 report footer line(s) skipped" in notes["footer"]
+    _same_kpis(_written(sheets, tmp_path), _truth(tmp_path, US_CAMPAIGNS, US_DEALS))
+
+
+def test_hubspot_deals_in_several_currencies_use_the_company_currency(tmp_path) -> None:
+    rows = [line for line in csv.reader(
+        (EXPORTS / "hubspot_deals_company_currency.csv").read_text("utf-8-sig").splitlines())]
+    rows = [[*r[:5], "Amount" if i == 0 else str(round(float(r[5]) * 1.1, 2)), *r[5:]]
+            for i, r in enumerate(rows)]  # "Amount" in each deal's own currency
+    sheets, notes = _imported([_csv(tmp_path / "deals.csv", rows)], "hubspot")
+    assert sheets["deals"]["amount"].tolist() == [6000.0, 5000.0, 3000.0, 1234.5, 2500.0]
+    assert "several currencies (EUR, GBP, USD)" in notes["amount"]
+
+
+def test_template_sheets_pass_through_even_with_a_type_column(tmp_path) -> None:
+    """A typed "Activités" sheet has a "Type" column, as a Salesforce campaign export."""
+    book = write_xlsx(tmp_path / "template.xlsx", {
+        "Campagnes": CAMPAIGNS, "Coûts": COSTS,
+        "Activités": [["Date", "Commercial", "ID campagne", "Type", "Résultat"],
+                      [d(2026, 1, 6), "Léa", "C1", "appel", "contact"]]})
+    opps = _csv(tmp_path / "Opportunity.csv", SALESFORCE_OPPORTUNITIES)
+    sheets = import_files([opps, book], "salesforce", margin_rate=0.4)
+    assert sheets["activities"]["type"].tolist() == ["call"]
+    assert sheets["campaigns"]["campaign_id"].tolist() == ["C1", "C2"]
+
+
+@pytest.mark.parametrize("other", ["192.168.1.10", "06.12.34.56.78", "+1 415 555 0132"])
+def test_numbers_that_are_no_amounts_decide_nothing(tmp_path, other) -> None:
+    """An IP address or a phone number in the file says nothing about its amounts."""
+    rows = [["Opportunity ID", "Stage", "Amount", "Close Date", "Campaign ID", "Other"],
+            ["1", "Closed Won", "6,000", "2026-02-10", "C1", other]]
+    with pytest.raises(InputError, match="reads two ways"):
+        import_files([_csv(tmp_path / "r.csv", rows)], "salesforce")
+
+
+def test_a_report_cut_short_is_a_warning(tmp_path) -> None:
+    text = (EXPORTS / "salesforce_opportunity_report_us.csv").read_text()
+    cut = tmp_path / "report.csv"
+    cut.write_text(text.replace("Grand Totals (5 records)", "Grand Totals (2,000 records)"))
+    notes = []
+    import_files([cut], "salesforce", notes=notes)
+    footer = next(n for n in notes if n.topic == "footer")
+    assert footer.severity == "warning"
+    assert "the report states 2000 records, the file holds 5" in footer.en

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from roi_core.errors import InputError
-from roi_core.importers.localize import parse_amounts
-from roi_core.importers.mapping import ColumnMapping
+from roi_core.importers.localize import AmbiguousCell, Conventions, parse_amounts
+from roi_core.importers.mapping import ColumnMapping, ambiguity_error
 from roi_core.importers.preset import Preset
 from roi_core.io.cells import is_blank
+from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable
 from roi_core.schema import normalize_label
 
@@ -38,7 +39,8 @@ _DURATION = ("Duration", "Duration (s)", "Duration (sec)", "Talk time", "duratio
              "Durée", "Durée (s)", "Duration (min)", "Durée (min)")
 
 
-def duration_minutes(raw: pd.Series, header: str, locale: str = "auto") -> pd.Series:
+def duration_minutes(raw: pd.Series, header: str,
+                     locale: str | Conventions = "auto") -> pd.Series:
     """Call durations in minutes: seconds, "mm:ss", "hh:mm:ss", or minutes by header.
 
     >>> duration_minutes(pd.Series(["90", "02:30", "1:00:00", None], dtype=object),
@@ -55,20 +57,26 @@ def duration_minutes(raw: pd.Series, header: str, locale: str = "auto") -> pd.Se
             seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
             out.append(seconds / 60.0)
             continue
-        number, bad = parse_amounts(pd.Series([value], dtype=object), locale)
+        try:
+            number, bad = parse_amounts(pd.Series([value], dtype=object), locale)
+        except AmbiguousCell as exc:  # located at this cell's position in the column
+            raise AmbiguousCell(exc.text, len(out), exc.readings, exc.what) from None
         out.append(np.nan if bad[0] else number.iat[0] if in_minutes else number.iat[0] / 60)
     return pd.Series(out, dtype=float)
 
 
-def _durations(table: RawTable, frames: dict[str, pd.DataFrame],
-               locale: str) -> dict[str, pd.DataFrame]:
+def _durations(table: RawTable, frames: dict[str, pd.DataFrame], conventions: Conventions,
+               notes: list[ImportNote]) -> dict[str, pd.DataFrame]:
     keys = {normalize_label(h): i for i, h in enumerate(table.headers)}
     acts = frames["activities"]
     for header in _DURATION:
         if normalize_label(header) in keys:
             pos = keys[normalize_label(header)]
             raw = table.cells[pos].reset_index(drop=True)
-            minutes = duration_minutes(raw, table.headers[pos], locale)
+            try:
+                minutes = duration_minutes(raw, table.headers[pos], conventions)
+            except AmbiguousCell as exc:
+                raise ambiguity_error(exc, table, table.headers[pos]) from None
             bad = minutes.isna().to_numpy() & ~is_blank(raw)
             if bad.any():
                 idx = int(np.flatnonzero(bad)[0])

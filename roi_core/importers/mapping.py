@@ -30,16 +30,19 @@ from roi_core.dataset import COLUMNS
 from roi_core.errors import InputError
 from roi_core.importers.localize import (
     LOCALES,
+    AmbiguousCell,
+    Conventions,
+    infer_conventions,
     parse_amounts,
     parse_dates,
-    table_date_order,
 )
 from roi_core.io.cells import parse_enum, parse_text
 from roi_core.io.read import RawTable, sheet_label
 from roi_core.schema import ENUMS, SHEETS, normalize_label
 
 __all__ = ["ColumnMapping", "apply_mapping", "suggest_mapping", "header_positions",
-           "parse_value_rules", "mapping_from_form"]
+           "parse_value_rules", "mapping_from_form", "conventions_for", "read_cells",
+           "ambiguity_error"]
 
 
 @dataclass
@@ -116,7 +119,7 @@ def header_positions(table: RawTable, mapping: ColumnMapping) -> dict[str, int]:
     return found
 
 
-def _rate(raw: pd.Series, locale: str) -> tuple[pd.Series, np.ndarray]:
+def _rate(raw: pd.Series, locale: str | Conventions) -> tuple[pd.Series, np.ndarray]:
     text = raw.astype(object).map(lambda v: str(v) if isinstance(v, str) else "")
     values, bad = parse_amounts(raw.astype(object).map(
         lambda v: v.replace("%", "") if isinstance(v, str) else v), locale)
@@ -148,14 +151,60 @@ def _translate(raw: pd.Series, words: dict[str, str], kind: str) -> pd.Series:
     return raw.map(one)
 
 
+def conventions_for(table: RawTable, locale: str | Conventions = "auto") -> Conventions:
+    """The export's conventions: given, or inferred once from all of its cells."""
+    return locale if isinstance(locale, Conventions) else infer_conventions(table.cells,
+                                                                            locale)
+
+
+def ambiguity_error(exc: AmbiguousCell, table: RawTable, column: str) -> InputError:
+    """The located message for a cell the locales read differently: ask for --locale."""
+    return InputError(str(exc), file=table.file, sheet=table.sheet,
+                      row=int(table.rows[exc.position]), column=column,
+                      expected=" or ".join(f"--locale {k}" for k in exc.readings)
+                      + " (the exporting user's number and date settings)")
+
+
+_EXPECTED = {"money": "an amount such as 6000.00", "number": "a number",
+             "count": "a whole number such as 120", "date": "a date such as 2026-01-15",
+             "month": "a month such as 2026-01", "rate": "a rate such as 40 %"}
+
+
+def read_cells(table: RawTable, raw: pd.Series, column: str, kind: str,
+               conventions: Conventions) -> pd.Series:
+    """One export column parsed as ``kind`` (money, number, count, rate, date, month);
+    raises InputError naming the row and column of the first unreadable or ambiguous
+    cell."""
+    try:
+        if kind in ("money", "number", "count"):
+            values, bad = parse_amounts(raw, conventions)
+        elif kind == "rate":
+            values, bad = _rate(raw, conventions)
+        else:
+            values, bad = parse_dates(raw, conventions)
+    except AmbiguousCell as exc:
+        raise ambiguity_error(exc, table, column) from None
+    if bad.any():
+        idx = int(np.flatnonzero(bad)[0])
+        raise InputError(f"'{str(raw.iat[idx])[:40]}' cannot be read", file=table.file,
+                         sheet=table.sheet or sheet_label(table), row=int(table.rows[idx]),
+                         column=column, expected=_EXPECTED.get(kind, f"a {kind}"),
+                         more=int(bad.sum()) - 1)
+    return values
+
+
 def apply_mapping(table: RawTable, mapping: ColumnMapping,
-                  locale: str | None = None) -> pd.DataFrame:
+                  locale: str | Conventions | None = None) -> pd.DataFrame:
     """The export table as a canonical frame of ``mapping.sheet`` (with a ``row`` column).
 
-    Raises InputError naming the file, row and column of the first unreadable cell, or
-    the required header that is missing.
+    ``locale``: a ``--locale`` value ("auto" defers to the mapping's own), or the
+    export's ``Conventions``. Raises InputError naming the file, row and column of the
+    first unreadable cell (or of a cell the locales read differently), or the required
+    header that is missing.
     """
-    locale = locale or mapping.locale
+    if locale is None or locale == "auto":
+        locale = mapping.locale
+    conventions = conventions_for(table, locale)
     positions = header_positions(table, mapping)
     where = {"file": table.file, "sheet": table.sheet or sheet_label(table)}
     for canonical in mapping.required:
@@ -167,34 +216,29 @@ def apply_mapping(table: RawTable, mapping: ColumnMapping,
                              expected=f"a {mapping.name or mapping.sheet} export with "
                              "that column", **where)
     kinds = {c.name: c.kind for c in SHEETS[mapping.sheet].columns}
-    order = table_date_order([table.cells[pos] for c, pos in positions.items()
-                              if kinds.get(c) in ("date", "month")], locale)
     out: dict[str, pd.Series] = {}
     n = len(table.cells)
     for canonical, dtype in COLUMNS[mapping.sheet].items():
         if canonical in positions:
             raw = table.cells[positions[canonical]].reset_index(drop=True).astype(object)
             kind = kinds[canonical]
+            header = table.headers[positions[canonical]]
             if canonical in mapping.values:
                 raw = _translate(raw, mapping.values[canonical], kind)
-            if kind in ("money", "number", "count"):
-                values, bad = parse_amounts(raw, locale)
-            elif kind == "rate":
-                values, bad = _rate(raw, locale)
-            elif kind in ("date", "month"):
-                values, bad = parse_dates(raw, locale, order)
-            elif kind.startswith("enum:"):
-                values, bad = parse_enum(raw, ENUMS[kind.split(":", 1)[1]])
+            if kind in ("money", "number", "count", "rate", "date", "month"):
+                values = read_cells(table, raw, header, kind, conventions)
             else:
-                values, bad = parse_text(raw)
-            if bad.any():
-                idx = int(np.flatnonzero(bad)[0])
-                expected = ("one of " + " / ".join(ENUMS[kind.split(":", 1)[1]])
-                            if kind.startswith("enum:") else f"a {kind}")
-                raise InputError(f"'{str(raw.iat[idx])[:40]}' cannot be read",
-                                 row=int(table.rows[idx]),
-                                 column=table.headers[positions[canonical]],
-                                 expected=expected, more=int(bad.sum()) - 1, **where)
+                if kind.startswith("enum:"):
+                    values, bad = parse_enum(raw, ENUMS[kind.split(":", 1)[1]])
+                else:
+                    values, bad = parse_text(raw)
+                if bad.any():
+                    idx = int(np.flatnonzero(bad)[0])
+                    expected = ("one of " + " / ".join(ENUMS[kind.split(":", 1)[1]])
+                                if kind.startswith("enum:") else f"a {kind}")
+                    raise InputError(f"'{str(raw.iat[idx])[:40]}' cannot be read",
+                                     row=int(table.rows[idx]), column=header,
+                                     expected=expected, more=int(bad.sum()) - 1, **where)
             out[canonical] = values.reset_index(drop=True)
         elif canonical in mapping.constants:
             out[canonical] = pd.Series([mapping.constants[canonical]] * n, dtype=object)
@@ -208,6 +252,7 @@ def apply_mapping(table: RawTable, mapping: ColumnMapping,
             out[canonical] = out[canonical].astype(object)
     frame = pd.DataFrame(out, index=pd.RangeIndex(n))
     frame["row"] = pd.array(table.rows, dtype="Int64")
+    frame.attrs["conventions"] = conventions
     return frame
 
 

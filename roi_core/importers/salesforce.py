@@ -9,20 +9,42 @@
   LeadSource, CampaignId, IsWon, IsClosed ... -> the deals sheet. IsClosed/IsWon decide
   the status when exported; else "Closed Won"/"Closed Lost" stage names; any other
   stage is open (and its expected CloseDate is dropped).
+- Report exports (what users download from a report, "Details Only", CSV or Excel):
+  field labels ("Opportunity Name", "Account Name", "Stage", "Amount", "Close Date",
+  "Created Date", "Lead Source", "Type", "Probability (%)", "Fiscal Period" ...), often
+  without "Opportunity ID" and without any campaign column, and footer lines under the
+  rows ("Grand Totals (N records)", "Confidential Information - Do Not Distribute",
+  "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."), which the
+  importer skips. Rows without an id get a stable one (``report_ids``); campaigns come
+  from the lead source when no campaign is named. Campaign reports ("Campaign Name",
+  "Type", "Status", "Start Date", "Actual Cost in Campaign", "Leads in Campaign" ...)
+  without a campaign id use the campaign's name as its id, which is what an opportunity
+  report's "Primary Campaign Source" shows.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 
 from roi_core.dataset import COLUMNS
-from roi_core.errors import InputError
-from roi_core.importers.localize import parse_amounts
-from roi_core.importers.mapping import ColumnMapping
-from roi_core.importers.preset import Preset, column_of, open_deals_have_no_close_date
+from roi_core.importers.localize import Conventions
+from roi_core.importers.mapping import ColumnMapping, read_cells
+from roi_core.importers.preset import (
+    Preset,
+    column_of,
+    header_of,
+    note,
+    open_deals_have_no_close_date,
+)
+from roi_core.io.notes import ImportNote
 from roi_core.io.read import RawTable
 
-__all__ = ["PRESETS", "CAMPAIGNS", "OPPORTUNITIES", "TYPES"]
+__all__ = ["PRESETS", "CAMPAIGNS", "OPPORTUNITIES", "OPPORTUNITIES_REPORT",
+           "CAMPAIGNS_REPORT", "TYPES", "report_ids"]
 
 # Campaign.Type picklist values -> channels of the contract.
 TYPES = (
@@ -36,17 +58,17 @@ _TRUE = {"true", "1", "yes", "vrai", "oui", "x"}
 
 
 def _campaign_sheets(table: RawTable, frames: dict[str, pd.DataFrame],
-                     locale: str) -> dict[str, pd.DataFrame]:
+                     conventions: Conventions,
+                     notes: list[ImportNote]) -> dict[str, pd.DataFrame]:
     campaigns = frames["campaigns"]
     actual = column_of(table, "ActualCost", "Actual Cost in Campaign", "Actual Cost")
     if actual is None:
         actual = pd.Series([None] * len(campaigns), dtype=object)
-    cost, bad = parse_amounts(actual, locale)
-    if bad.any():
-        idx = int(bad.nonzero()[0][0])
-        raise InputError(f"'{actual.iat[idx]}' is not an amount", file=table.file,
-                         sheet=table.sheet, row=int(table.rows[idx]), column="ActualCost",
-                         expected="an amount such as 1400.00")
+        cost = pd.Series(np.nan, index=actual.index)
+    else:
+        cost = read_cells(table, actual, header_of(table, "ActualCost",
+                                                   "Actual Cost in Campaign", "Actual Cost"),
+                          "money", conventions)
     costs = pd.DataFrame({c: pd.Series([None] * len(campaigns), dtype=object)
                           for c in COLUMNS["costs"]})
     costs = costs.assign(campaign_id=campaigns["campaign_id"], category="direct",
@@ -61,21 +83,44 @@ def _campaign_sheets(table: RawTable, frames: dict[str, pd.DataFrame],
             ("revenue", ("AmountWonOpportunities", "Value Won Opportunities in Campaign"))):
         raw = column_of(table, *headers)
         if raw is not None:
-            values, bad = parse_amounts(raw, locale)
-            if bad.any():
-                idx = int(bad.nonzero()[0][0])
-                raise InputError(f"'{raw.iat[idx]}' is not a number", file=table.file,
-                                 sheet=table.sheet, row=int(table.rows[idx]),
-                                 column=headers[0], expected="a whole number such as 120")
-            funnel[column] = values
+            funnel[column] = read_cells(table, raw, header_of(table, *headers),
+                                        "money" if column == "revenue" else "count",
+                                        conventions)
     out = {"campaigns": campaigns, "costs": costs.reset_index(drop=True)}
     if len(funnel) > 1:
         out["funnel"] = pd.DataFrame(funnel).assign(row=campaigns["row"])
     return out
 
 
+def report_ids(table: RawTable) -> pd.Series:
+    """Ids for the rows of a report that has no "Opportunity ID": "SF-" and a short hash of
+    the opportunity's name, account and creation date (the same row gets the same id in
+    next month's export, whatever the row order); a repeated row gets "-2", "-3".
+
+    >>> cells = pd.DataFrame([["PME Dupont", "Dupont SA", "1/15/2026"]] * 2)
+    >>> t = RawTable("r.csv", None, ["Opportunity Name", "Account Name", "Created Date"],
+    ...              cells, np.array([2, 3]), 1)
+    >>> ids = report_ids(t).tolist(); ids[1] == ids[0] + "-2", ids[0][:3]
+    (True, 'SF-')
+    """
+    parts = [column_of(table, h) for h in ("Opportunity Name", "Account Name",
+                                           "Created Date", "Opportunity Owner")]
+    parts = [p for p in parts if p is not None] or [table.cells[c] for c in
+                                                     table.cells.columns]
+    keys = ["|".join("" if v is None else str(v).strip() for v in row)
+            for row in zip(*[p.to_numpy(dtype=object) for p in parts], strict=True)]
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        base = "SF-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return pd.Series(out, dtype=object)
+
+
 def _opportunity_status(table: RawTable, frames: dict[str, pd.DataFrame],
-                        locale: str) -> dict[str, pd.DataFrame]:
+                        conventions: Conventions,
+                        notes: list[ImportNote]) -> dict[str, pd.DataFrame]:
     deals = frames["deals"]
     closed = column_of(table, "IsClosed", "Closed")
     won = column_of(table, "IsWon", "Won")
@@ -86,6 +131,13 @@ def _opportunity_status(table: RawTable, frames: dict[str, pd.DataFrame],
         status[is_closed] = "lost"
         status[is_closed & is_won] = "won"
         deals = deals.assign(status=status.to_numpy())
+    if deals["deal_id"].isna().all() and len(deals):
+        deals = deals.assign(deal_id=report_ids(table).to_numpy())
+        notes.append(note(table, "deals", "ids", "info",
+                          "pas de colonne « Opportunity ID » : identifiants stables tirés du "
+                          "nom, du compte et de la date de création (SF-…)",
+                          "no 'Opportunity ID' column: stable ids made from the name, "
+                          "account and created date (SF-…)"))
     return {"deals": open_deals_have_no_close_date(deals)}
 
 
@@ -94,7 +146,8 @@ CAMPAIGNS = Preset(
     mapping=ColumnMapping(
         sheet="campaigns", name="Salesforce campaigns",
         columns={
-            "campaign_id": ["Id", "Campaign ID", "ID de campagne"],
+            "campaign_id": ["Id", "Campaign ID", "ID de campagne", "Campaign Name",
+                            "Nom de la campagne"],
             "campaign": ["Name", "Campaign Name", "Nom de la campagne"],
             "channel": ["Type"],
             "start_date": ["StartDate", "Start Date", "Date de début"],
@@ -103,7 +156,15 @@ CAMPAIGNS = Preset(
         },
         values={"channel": dict(TYPES)},
         required=("campaign_id", "channel")),
-    signature=("Type",), finish=_campaign_sheets)
+    signature=("Type",), finish=_campaign_sheets,
+    known=("Status", "BudgetedCost", "ExpectedRevenue", "ExpectedResponse", "IsActive",
+           "NumberOfContacts", "NumberOfResponses", "NumberOfConvertedLeads",
+           "NumberOfOpportunities", "NumberOfWonOpportunities", "AmountAllOpportunities",
+           "AmountWonOpportunities", "ParentId", "Budgeted Cost in Campaign",
+           "Actual Cost in Campaign", "Leads in Campaign", "Contacts in Campaign",
+           "Responses in Campaign", "Opportunities in Campaign",
+           "Won Opportunities in Campaign", "Value Won Opportunities in Campaign",
+           "Value Opportunities in Campaign", "Campaign Owner", "Active"))
 
 OPPORTUNITIES = Preset(
     vendor="salesforce", name="Salesforce opportunities",
@@ -125,13 +186,24 @@ OPPORTUNITIES = Preset(
     signature=("StageName",), channel_from=("LeadSource", "Lead Source"),
     finish=_opportunity_status)
 
-# Report exports say "Stage" instead of "StageName".
+_OPPORTUNITY_HEADERS = (
+    "Opportunity Name", "Opportunity Owner", "Account Name", "Type", "Lead Source",
+    "Probability (%)", "Fiscal Period", "Age", "Next Step", "Expected Revenue",
+    "Opportunity Record Type", "Close Date", "Created Date", "Stage Duration",
+    "Forecast Category", "Description", "Name", "Probability", "ExpectedRevenue",
+    "ForecastCategoryName", "Type", "OwnerId", "FiscalYear", "FiscalQuarter")
+OPPORTUNITIES = replace(OPPORTUNITIES, known=_OPPORTUNITY_HEADERS)
+# Report exports say "Stage" instead of "StageName", and often have no id.
 OPPORTUNITIES_REPORT = Preset(
     vendor="salesforce", name="Salesforce opportunities (report)",
-    mapping=OPPORTUNITIES.mapping, signature=("Stage", "Opportunity ID"),
-    channel_from=("LeadSource", "Lead Source"), finish=_opportunity_status)
+    mapping=replace(OPPORTUNITIES.mapping, name="Salesforce opportunity report",
+                    required=("status",)),
+    signature=("Stage", ("Opportunity ID", "Opportunity Name", "Close Date")),
+    channel_from=("LeadSource", "Lead Source"), finish=_opportunity_status,
+    known=_OPPORTUNITY_HEADERS)
 CAMPAIGNS_REPORT = Preset(
     vendor="salesforce", name="Salesforce campaigns (report)",
-    mapping=CAMPAIGNS.mapping, signature=("Campaign Name", "Type"), finish=_campaign_sheets)
+    mapping=CAMPAIGNS.mapping, signature=("Campaign Name", "Type"), finish=_campaign_sheets,
+    known=CAMPAIGNS.known)
 
 PRESETS = [OPPORTUNITIES, OPPORTUNITIES_REPORT, CAMPAIGNS, CAMPAIGNS_REPORT]

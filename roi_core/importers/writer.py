@@ -1,14 +1,20 @@
-"""Writing the contract's workbook: French headers, typed cells, no formula injection."""
+"""Writing the contract's workbook: French headers, typed cells, no formula injection.
+
+``notes`` (what an import guessed) are written last, as the "Notes d'import" sheet
+(``roi_core.io.notes``), which the loader leaves aside and the audit reports.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from roi_core.dataset import COLUMNS
+from roi_core.io.notes import NOTES_SHEET, ImportNote, notes_frame
 from roi_core.safety import excel_safe
 from roi_core.schema import SHEETS
 
@@ -40,7 +46,8 @@ def _cell(value: object, column: str) -> object:
     return value
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], target: str | Path | None = None) -> bytes:
+def write_workbook(sheets: dict[str, pd.DataFrame], target: str | Path | None = None,
+                   notes: Sequence[ImportNote] = ()) -> bytes:
     """Write contract frames as an .xlsx the loader reads; returns the bytes.
 
     Sheets are written in the contract's order with the template's French labels; a
@@ -71,6 +78,12 @@ def write_workbook(sheets: dict[str, pd.DataFrame], target: str | Path | None = 
             if fmt:
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=pos, max_col=pos):
                     cell.number_format = fmt
+    if notes:
+        frame = notes_frame(list(notes))
+        sheet = book.create_sheet(NOTES_SHEET)
+        sheet.append(list(frame.columns))
+        for record in frame.itertuples(index=False):
+            sheet.append([excel_safe(str(v)) for v in record])
     buffer = io.BytesIO()
     book.save(buffer)
     data = buffer.getvalue()

@@ -9,7 +9,7 @@ column. A caller that already holds a dataset keeps it: loading never mutates an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from roi_core.dataset import COLUMNS, Dataset, empty_frame
 from roi_core.errors import InputError
 from roi_core.funnel import derive_funnel
 from roi_core.io import cells
+from roi_core.io.notes import notes_problems
 from roi_core.io.read import RawTable, read_bytes, read_tables, sheet_label
 from roi_core.problems import Problem, Sink
 from roi_core.schema import (
@@ -67,11 +68,13 @@ class Inspection:
 
     Cells it could not read are blank (NaN) in ``dataset``; duplicated ids are kept; a
     missing sheet is an empty frame. ``problems`` is empty exactly when ``load_workbook``
-    would have succeeded.
+    would have succeeded. ``notes``: what the import that wrote the workbook guessed
+    (``roi_core.io.notes``), for the audit.
     """
 
     dataset: Dataset
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)  # an import's notes sheet
 
 
 def inspect_workbook(path: str | Path) -> Inspection:
@@ -81,15 +84,17 @@ def inspect_workbook(path: str | Path) -> Inspection:
     (missing, empty, damaged, too big, a decompression bomb).
     """
     problems: list[Problem] = []
-    data = dataset_from_tables(read_tables(path), source=Path(path).name, problems=problems)
-    return Inspection(data, problems)
+    tables = read_tables(path)
+    data = dataset_from_tables(tables, source=Path(path).name, problems=problems)
+    return Inspection(data, problems, notes_problems(tables))
 
 
 def inspect_bytes(data: bytes, name: str) -> Inspection:
     """``inspect_workbook`` for an upload given as bytes."""
     problems: list[Problem] = []
-    dataset = dataset_from_tables(read_bytes(data, name), source=name, problems=problems)
-    return Inspection(dataset, problems)
+    tables = read_bytes(data, name)
+    dataset = dataset_from_tables(tables, source=name, problems=problems)
+    return Inspection(dataset, problems, notes_problems(tables))
 
 
 def dataset_from_tables(tables: list[RawTable], source: str = "", *,
