@@ -122,13 +122,13 @@ def _heuristic_credits(frames: Frames, conv: Any, rules: list[str],
     if not rules:
         return {}
     weighted = _weights(conv, half_life_days)
-    aggs = []
-    for rule in rules:
-        w = nw.col(f"w_{rule}")
-        aggs += [w.sum().alias(f"{rule}__conversions"),
-                 (w * nw.col("rev0")).sum().alias(f"{rule}__revenue"),
-                 (w * nw.col("mar0")).sum().alias(f"{rule}__margin")]
-    sums = frames.collect(weighted.group_by("channel").agg(*aggs))
+    # The products first, so that the group-by only sums (every engine's fast path).
+    weighted = weighted.with_columns(**{
+        f"{rule}__{m}": nw.col(f"w_{rule}") * nw.col(v) if v else nw.col(f"w_{rule}")
+        for rule in rules for m, v in (("conversions", None), ("revenue", "rev0"),
+                                       ("margin", "mar0"))})
+    sums = frames.collect(weighted.group_by("channel").agg(
+        nw.col(f"{rule}__{m}").sum() for rule in rules for m in MEASURES))
     return {rule: pd.DataFrame({"channel": sums["channel"].astype(object).to_numpy(),
                                 **{m: sums[f"{rule}__{m}"].astype(float).to_numpy()
                                    for m in MEASURES}}) for rule in rules}

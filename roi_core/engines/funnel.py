@@ -72,12 +72,12 @@ def engine_funnel(frames: Frames, activities: Any, deals: Any) -> pd.DataFrame:
         opp = d.with_columns(opened=opened).filter(~nw.col("opened").is_null())
         opp_part = _collect(frames, opp.with_columns(**_month_keys(nw.col("opened")))
                             .group_by(*_KEY).agg(nw.col("opened").count()
-                                                 .cast(nw.Float64).alias("opportunities")))
+                                                 .alias("opportunities")))
         won = d.filter((nw.col("status") == "won") & ~nw.col("close_date").is_null())
         wins = won.with_columns(**_month_keys(nw.col("close_date")),
                                 margin=nw.col("amount") * nw.col("margin_rate"))
         wins_part = _collect(frames, wins.group_by(*_KEY).agg(
-            nw.col("close_date").count().cast(nw.Float64).alias("clients"),
+            nw.col("close_date").count().alias("clients"),
             nw.col("amount").sum().alias("revenue"), nw.col("margin").sum(),
             nw.col("amount").count().alias("_n_revenue"),
             nw.col("margin").count().alias("_n_margin")))
@@ -85,5 +85,7 @@ def engine_funnel(frames: Frames, activities: Any, deals: Any) -> pd.DataFrame:
         for col, n in (("revenue", "_n_revenue"), ("margin", "_n_margin")):
             wins_part[col] = wins_part[col].astype(float).where(wins_part[n] > 0)
         wins_part = wins_part.drop(columns=["_n_revenue", "_n_margin"])
+        wins_part["clients"] = wins_part["clients"].astype(float)
+        opp_part["opportunities"] = opp_part["opportunities"].astype(float)
         with_deals = set(frames.collect(d.select("campaign_id").unique())["campaign_id"])
     return assemble_funnel(acts_part, opp_part, wins_part, with_acts, with_deals)
