@@ -34,10 +34,11 @@ Conventions, the same as ``roi_core.kpis``:
   campaigns sheet (a shared cost) records zero volumes, so its cost weighs on the total's
   ratios. With ``allocate_shared`` "cost" or "contacts" and such rows present,
   ``kpi_campaign`` gets four more columns, ``shared`` (1 for such a row), ``cost_direct_own``,
-  ``cost_indirect_own`` (the lines of the costs sheet) and ``allocation_key`` (the row's
-  direct cost, or contacts; 0 for a shared row or a campaign without cost line), and its
-  ``cost_direct`` / ``cost_indirect`` become own + Σ shared × key / Σ key, live: the shared
-  rows keep 0, and the channels then sum to the total.
+  ``cost_indirect_own``, ``cost_own`` (the lines of the costs sheet) and ``allocation_key``
+  (the row's direct cost, or contacts; 0 for a shared row or a campaign without cost line),
+  and its ``cost_direct`` / ``cost_indirect`` become own + Σ shared × key / Σ key, live: the
+  shared rows keep 0, and the channels then sum to the total. ``kpi_total`` sums the own
+  costs (the total does not move with the setting).
 
 Text from the user's file that a spreadsheet could run (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written as a plain string cell with Excel's
@@ -295,7 +296,8 @@ def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain
     return f
 
 
-ALLOCATION_COLUMNS = ["shared", "cost_direct_own", "cost_indirect_own", "allocation_key"]
+ALLOCATION_COLUMNS = ["shared", "cost_direct_own", "cost_indirect_own", "cost_own",
+                      "allocation_key"]
 
 
 def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
@@ -324,6 +326,8 @@ def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
     if pool is not None:
         mine = cell["cost_direct_own"]
         f["shared"] = f"=IF({of_none},1,0)"
+        f["cost_own"] = (f'=IFERROR({mine}+{cell["cost_indirect_own"]},"")' if include_indirect
+                         else f'=IF(ISNUMBER({mine}),{mine},"")')
         weight = mine if allocation == "cost" else cell["contacts"]
         f["allocation_key"] = (f'=IF(AND({cell["shared"]}=0,ISNUMBER({mine}),'
                                f'ISNUMBER({weight})),{weight},0)')
@@ -439,9 +443,14 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
                          include_indirect, basis,
                          f"=COUNTIF({channel_range},{cell['criterion']})", _criterion(r)))
     total = pd.DataFrame({"total": ["total"]})
+    # The total holds every row, shared ones included: it sums the costs before allocation
+    # (after it, a share landing on a campaign that records no leads would leave the
+    # total's cost per lead).
+    own = ({"cost": ref["cost_own"], "cost_direct": ref["cost_direct_own"],
+            "cost_indirect": ref["cost_indirect_own"]} if allocating else {})
     _write_kpi_sheet(kpi_ws["total"], total, group_cols,
                      lambda r, cell: _group_formulas(
-                         _Sums(ref, ""), cell, include_indirect, basis,
+                         _Sums({**ref, **own}, ""), cell, include_indirect, basis,
                          f"=COUNTA({id_range})"))
 
     for title, frame in (extra_sheets or {}).items():
