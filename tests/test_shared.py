@@ -65,7 +65,7 @@ def test_the_totals_ratios_count_the_shared_line_to_the_last_bit(company, with_s
     assert total["cost_per_meeting"] == cost / total["meetings"]
     assert total["net_margin_per_client"] == total["margin_per_client"] - total["cac"]
     assert total["break_even_cost"] == margin
-    assert total["roi"] < before["roi"] - 0.5  # 50 000 € more on 24 800 € of cost
+    assert total["roi"] < before["roi"] - 0.5  # 50 000 € more on 23 800 € of cost
 
 
 def test_the_shared_line_weighs_on_its_month_and_its_own_row(company):
