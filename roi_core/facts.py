@@ -156,17 +156,24 @@ def filter_facts(facts: pd.DataFrame, *, months: tuple[object, object] | None = 
     """Rows of a fact (or cycle) table within a month range and the chosen groups.
 
     ``months`` is an inclusive (first, last) pair of anything ``pd.Timestamp`` reads
-    ("2026-01"); None keeps everything. Undated rows are kept only when no range is set.
+    ("2026-01"); None keeps everything. Undated rows (a cost line of no campaign without a
+    date) are kept when no range is set or when the range holds every dated row: a period
+    that covers all the data is all the data, and no euro leaves it.
 
-    >>> f = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-03-01"]),
-    ...                   "channel": ["emailing", "events"]})
+    >>> f = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-03-01", None]),
+    ...                   "channel": ["emailing", "events", "(unassigned)"]})
     >>> len(filter_facts(f, months=("2026-01", "2026-02"))), len(filter_facts(f, channels=[]))
     (1, 0)
+    >>> len(filter_facts(f, months=("2026-01", "2026-03")))
+    3
     """
     mask = pd.Series(True, index=facts.index)
     if months is not None:
         first, last = (pd.Timestamp(m).to_period("M").to_timestamp() for m in months)
         mask &= facts["month"].between(first, last)
+        dated = facts["month"].dropna()
+        if len(dated) and first <= dated.min() and dated.max() <= last:
+            mask |= facts["month"].isna()
     for col, chosen in (("channel", channels), ("segment", segments), ("team", teams),
                         ("campaign_id", campaigns)):
         if chosen is not None:
