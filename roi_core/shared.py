@@ -36,7 +36,7 @@ from roi_core.dataset import UNASSIGNED
 from roi_core.facts import COST_PARTS
 
 __all__ = ["ALLOCATIONS", "ALLOCATION_LABELS", "allocation_label", "check_allocation",
-           "shared_rows", "shared_cost", "allocate"]
+           "group_label", "shared_rows", "shared_cost", "allocate"]
 
 ALLOCATIONS = ("none", "cost", "contacts")
 ALLOCATION_LABELS: dict[str, tuple[str, str]] = {
@@ -66,6 +66,17 @@ def allocation_label(method: str, lang: str = "fr") -> str:
     'allocated pro rata of contacts'
     """
     return ALLOCATION_LABELS[check_allocation(method)][0 if lang == "fr" else 1]
+
+
+def group_label(value: object, lang: str = "fr") -> str:
+    """A group's name as people read it: the group of no campaign is "(non attribué)" in
+    French; every other name as it is.
+
+    >>> group_label("(unassigned)"), group_label("(unassigned)", "en"), group_label("Salons")
+    ('(non attribué)', '(unassigned)', 'Salons')
+    """
+    text = str(value)
+    return "(non attribué)" if text == UNASSIGNED and lang == "fr" else text
 
 
 def shared_rows(facts: pd.DataFrame) -> np.ndarray:

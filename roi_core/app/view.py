@@ -14,7 +14,7 @@ import pandas as pd
 
 from roi_core.formatting import KIND, kpi_value, label, number, percent
 from roi_core.scenario import COST_ITEMS, SCALAR_LEVERS, Levers, lever_label
-from roi_core.shared import allocation_label
+from roi_core.shared import allocation_label, group_label
 
 __all__ = [
     "TEXT",
@@ -188,7 +188,7 @@ def kpi_view(kpis: pd.DataFrame, by: str = "channel", names: Sequence[str] = TAB
     >>> kpi_view(k, "channel", ["cac", "roi"], "en").values.tolist()
     [['Emailing', '€800.00', '200.0%']]
     """
-    columns = {label(by, lang): kpis[by].astype(str).tolist()}
+    columns = {label(by, lang): [group_label(v, lang) for v in kpis[by].astype(str)]}
     for name in names:
         columns[label(name, lang)] = [kpi_value(name, v, lang, currency)
                                       for v in kpis[name].tolist()]

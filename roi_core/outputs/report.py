@@ -36,7 +36,7 @@ from roi_core.facts import build_cycles, build_facts, filter_facts
 from roi_core.formatting import LANGS, LOCALES, kpi_value, label
 from roi_core.kpis import compute_kpis
 from roi_core.quality import audit, quality_badge
-from roi_core.shared import allocation_label, check_allocation, shared_cost
+from roi_core.shared import allocation_label, check_allocation, group_label, shared_cost
 
 __all__ = [
     "ReportParams",
@@ -361,8 +361,7 @@ def channel_table_html(figures: ReportFigures) -> str:
         channel = str(row["channel"])
         cells = "".join(f"<td>{_fig(f'channel.{channel}.{c}', kpi_value(c, row[c], lang))}</td>"
                         for c in CHANNEL_COLUMNS)
-        shown = "(non attribué)" if channel == UNASSIGNED and lang == "fr" else channel
-        rows.append(f"<tr><th scope='row'>{_e(shown)}</th>{cells}</tr>")
+        rows.append(f"<tr><th scope='row'>{_e(group_label(channel, lang))}</th>{cells}</tr>")
     total = figures.total
     cells = "".join(f"<td>{_fig(f'channel.total.{c}', kpi_value(c, total[c], lang))}</td>"
                     for c in CHANNEL_COLUMNS)
