@@ -147,6 +147,18 @@ def _(base, lang, months):
     return basis, filters, filters_panel, indirect
 
 
+# --- issue 12: costs of no campaign (one setting; roi_core.shared) ---------------------------
+@app.cell
+def _(lang):
+    # Where the cost lines of no campaign go in the channel figures; the total counts them
+    # whatever the setting. Pro rata of direct cost by default, said under the KPI cards.
+    allocate_shared = mo.ui.radio(
+        {view.text(f"allocate_{_m}", lang): _m for _m in ("none", "cost", "contacts")},
+        value=view.text("allocate_cost", lang), label=view.text("allocate", lang))
+    return (allocate_shared,)
+# --- end issue 12 ---------------------------------------------------------------------------
+
+
 @app.cell
 def _(base, filters, lang):
     _f = filters.value
@@ -286,10 +298,11 @@ def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, la
 
 
 @app.cell
-def _(basis, dataset, facts, indirect, lang):
+def _(allocate_shared, basis, dataset, facts, indirect, lang):
     # The baseline: it moves with the workbook, the filters and the settings, not with the
     # sliders; read once for the scenarios of the moves to come (roi_core.app.live).
-    kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value}
+    kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value,
+                   "allocate_shared": allocate_shared.value}
     try:
         baseline = app_live.baseline(facts, **kpi_options, lang=lang, currency=dataset.currency)
     except Exception:  # noqa: BLE001 - never a traceback on screen
@@ -361,12 +374,13 @@ def _(lang, live):
 
 
 @app.cell
-def _(export_allowed, export_button, filters_panel, lang, lang_ui, live, reset_button,
-      save_scenario, scenario_upload, upload):
+def _(allocate_shared, export_allowed, export_button, filters_panel, lang, lang_ui, live,
+      reset_button, save_scenario, scenario_upload, upload):
     mo.sidebar([
         lang_ui,
         mo.md(f"### {view.text('data', lang)}"), upload,
         mo.md(f"### {view.text('filters', lang)}"), filters_panel,
+        allocate_shared,  # issue 12
         mo.md(f"### {view.text('scenario', lang)}"), reset_button,
         mo.md(f"_{view.text('levers', lang)}_"), mo.ui.anywidget(live["levers"]),
         mo.md(view.text("share", lang)), save_scenario, scenario_upload,

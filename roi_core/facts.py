@@ -9,7 +9,10 @@ Policy:
   start month (else the campaign's first funnel month).
 - A funnel row without a month falls in its campaign's start month.
 - Cost lines and funnel rows whose campaign id is blank or unknown form their own
-  "(unassigned)" campaign and channel: shown, never dropped from the totals.
+  "(unassigned)" campaign and channel: shown, never dropped from the totals. Such a row
+  belongs to no campaign, so no campaign left its volumes unrecorded: they are zero (a shared
+  budget brought no lead by itself), and its cost weighs on every ratio of every group that
+  contains it (``roi_core.shared``). Its segment and team are "(unassigned)" too.
 - A campaign with no cost line at all has its cost "not recorded" (NaN), not zero.
 """
 
@@ -96,8 +99,11 @@ def build_facts(data: Dataset) -> pd.DataFrame:
     for col in COST_PARTS:
         facts[col] = facts[col].astype(float).where(~has_cost, facts[col].fillna(0.0))
     recorded = funnel_rows.groupby("campaign_id")[vol_cols].count() > 0
+    # A row of no known campaign records zero, not "not recorded": its cost must weigh on
+    # the ratios (DOMAIN.md: "not recorded" applies to a campaign's volumes, never to cost).
+    shared = ~facts["campaign_id"].isin(known)
     for col in vol_cols:
-        ok = facts["campaign_id"].isin(recorded.index[recorded[col]])
+        ok = facts["campaign_id"].isin(recorded.index[recorded[col]]) | shared
         facts[col] = facts[col].astype(float).where(~ok, facts[col].fillna(0.0))
 
     # Targets belong to a campaign, not a month: they sit on its first row.
@@ -109,8 +115,9 @@ def build_facts(data: Dataset) -> pd.DataFrame:
     dims = data.campaigns.set_index("campaign_id")[["campaign", "channel", "segment", "team"]]
     for col in ["campaign", "channel", "segment", "team"]:
         values = facts["campaign_id"].map(dims[col])
-        fallback = UNASSIGNED if col in ("campaign", "channel") else NOT_SET
         unknown = ~facts["campaign_id"].isin(known)
+        fallback = pd.Series(UNASSIGNED if col in ("campaign", "channel") else NOT_SET,
+                             index=facts.index).where(~unknown, UNASSIGNED)
         if col == "campaign":
             values = values.where(~unknown, facts["campaign_id"].where(
                 facts["campaign_id"] == UNASSIGNED, facts["campaign_id"] + " " + UNASSIGNED))
@@ -137,8 +144,8 @@ def build_cycles(data: Dataset) -> pd.DataFrame:
         "month": _month(won["close_date"]), "sales_cycle_days": days})
     for col in ["campaign", "channel", "segment", "team"]:
         values = out["campaign_id"].map(dims[col])
-        out[col] = values.where(values.notna(),
-                                UNASSIGNED if col in ("campaign", "channel") else NOT_SET)
+        fallback = (UNASSIGNED if col in ("campaign", "channel") else NOT_SET)
+        out[col] = values.where(values.notna(), fallback).where(known.to_numpy(), UNASSIGNED)
     return out[DIMENSIONS + ["sales_cycle_days"]].reset_index(drop=True)
 
 
@@ -149,17 +156,24 @@ def filter_facts(facts: pd.DataFrame, *, months: tuple[object, object] | None = 
     """Rows of a fact (or cycle) table within a month range and the chosen groups.
 
     ``months`` is an inclusive (first, last) pair of anything ``pd.Timestamp`` reads
-    ("2026-01"); None keeps everything. Undated rows are kept only when no range is set.
+    ("2026-01"); None keeps everything. Undated rows (a cost line of no campaign without a
+    date) are kept when no range is set or when the range holds every dated row: a period
+    that covers all the data is all the data, and no euro leaves it.
 
-    >>> f = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-03-01"]),
-    ...                   "channel": ["emailing", "events"]})
+    >>> f = pd.DataFrame({"month": pd.to_datetime(["2026-01-01", "2026-03-01", None]),
+    ...                   "channel": ["emailing", "events", "(unassigned)"]})
     >>> len(filter_facts(f, months=("2026-01", "2026-02"))), len(filter_facts(f, channels=[]))
     (1, 0)
+    >>> len(filter_facts(f, months=("2026-01", "2026-03")))
+    3
     """
     mask = pd.Series(True, index=facts.index)
     if months is not None:
         first, last = (pd.Timestamp(m).to_period("M").to_timestamp() for m in months)
         mask &= facts["month"].between(first, last)
+        dated = facts["month"].dropna()
+        if len(dated) and first <= dated.min() and dated.max() <= last:
+            mask |= facts["month"].isna()
     for col, chosen in (("channel", channels), ("segment", segments), ("team", teams),
                         ("campaign_id", campaigns)):
         if chosen is not None:

@@ -5,6 +5,11 @@ infinity, never a crash. A blank count is "not recorded": a ratio of a group use
 rows where both its numerator and its denominator are recorded, and the group's
 ``campaigns`` column says how many campaigns it holds.
 
+Every euro of cost counts: a cost line of no campaign (a shared budget) records zero
+volumes, so it weighs on the ratios of the total and of every group that contains it.
+Per channel, campaign, segment or team, ``allocate_shared`` ("none", "cost", "contacts")
+keeps it as its own "(unassigned)" group or allocates it (``roi_core.shared``).
+
 The formulas, with cost = Σ cost lines (indirect lines switchable off):
 
 ========================  =====================================================
@@ -39,6 +44,7 @@ import pandas as pd
 
 from roi_core.dataset import Dataset
 from roi_core.facts import COST_PARTS, VOLUMES, build_cycles, build_facts, filter_facts
+from roi_core.shared import allocate, check_allocation, shared_rows
 
 __all__ = [
     "GROUPINGS",
@@ -149,13 +155,15 @@ def break_even_win_rate(cost: float, gain_per_client: float, opportunities: floa
 
 def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
                  include_indirect: bool = True, basis: str = "margin",
-                 cycles: pd.DataFrame | None = None) -> pd.DataFrame:
+                 cycles: pd.DataFrame | None = None,
+                 allocate_shared: str = "none") -> pd.DataFrame:
     """Every KPI per group of a fact table (``roi_core.facts.build_facts``).
 
     ``by`` is a grouping name (campaign, channel, segment, team, month, total), a fact
     column, or a list of them. Shape out: the group columns then ``KPI_COLUMNS``; for
     ``campaign`` the campaign's name, channel, segment and team come along; ``month`` is
-    shown "YYYY-MM".
+    shown "YYYY-MM". ``allocate_shared``: where the cost of no campaign goes per group
+    ("none": its own "(unassigned)" group; "cost" / "contacts": pro rata, ``roi_core.shared``).
 
     >>> facts = pd.DataFrame({"campaign_id": ["A"], "campaign": ["A"], "channel": ["x"],
     ...     "segment": ["s"], "team": ["t"], "month": pd.to_datetime(["2026-01-01"]),
@@ -169,10 +177,12 @@ def compute_kpis(facts: pd.DataFrame, by: str | Sequence[str] = "total", *,
     """
     groups = grouping(facts, by)
     matrix = facts[COST_PARTS + VOLUMES].to_numpy(dtype=float, na_value=np.nan)
-    out = kpis_of({c: matrix[:, i] for i, c in enumerate(COST_PARTS + VOLUMES)}, groups,
-                  include_indirect=include_indirect, basis=basis)
+    out, shown = _kpis_of({c: matrix[:, i] for i, c in enumerate(COST_PARTS + VOLUMES)},
+                          groups, include_indirect=include_indirect, basis=basis,
+                          allocate_shared=allocate_shared)
     if cycles is not None and not cycles.empty:
-        out["sales_cycle_days"], out["sales_cycle_days_mean"] = _cycle_stats(groups, cycles)
+        median, mean = _cycle_stats(groups, cycles)
+        out["sales_cycle_days"], out["sales_cycle_days_mean"] = median[shown], mean[shown]
     return out
 
 
@@ -193,6 +203,13 @@ class Grouping:
     # table of row numbers (-1: none) when it is dense, else rank by rank (rows, groups).
     slots: np.ndarray | None
     steps: tuple[tuple[np.ndarray, np.ndarray], ...]
+    # Shared cost (rows of no campaign, roi_core.shared): which rows, the pool each row's
+    # share is drawn from (its month when the keys have one), which groups hold only shared
+    # rows, and whether an allocation can move anything for these keys.
+    shared: np.ndarray | None = None
+    pool: np.ndarray | None = None
+    only_shared: np.ndarray | None = None
+    allocates: bool = False
 
 
 def grouping(facts: pd.DataFrame, by: str | Sequence[str] = "total") -> Grouping:
@@ -228,28 +245,48 @@ def grouping(facts: pd.DataFrame, by: str | Sequence[str] = "total") -> Grouping
         for rank, (rows, of) in enumerate(steps):
             slots[rank, of] = rows
         steps = ()
+    shared = shared_rows(facts)
+    # The total and the months hold the shared rows already: nothing to allocate there.
+    allocates = bool(shared.any()) and bool(set(keys) - {"month"})
+    pool = only_shared = None
+    if allocates:
+        pool = (pd.factorize(facts["month"], use_na_sentinel=False)[0] if "month" in keys
+                else np.zeros(len(facts), dtype=np.intp))
+        only_shared = np.bincount(group, weights=~shared, minlength=groups) == 0
     return Grouping(keys=tuple(keys), group=group, groups=groups,
                     campaign=pd.factorize(facts["campaign_id"], use_na_sentinel=False)[0],
                     raw=raw, lead=lead,
                     campaigns=_count_distinct(group, groups, facts["campaign_id"]),
-                    slots=slots, steps=steps)
+                    slots=slots, steps=steps, shared=shared, pool=pool,
+                    only_shared=only_shared, allocates=allocates)
 
 
 def kpis_of(numbers: Mapping[str, np.ndarray], groups: Grouping, *,
-            include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+            include_indirect: bool = True, basis: str = "margin",
+            allocate_shared: str = "none") -> pd.DataFrame:
     """``compute_kpis`` of the grouped rows carrying ``numbers`` (an array per cost part and
-    volume, ``COST_PARTS + VOLUMES``, in the rows' order), sales cycles left blank.
+    volume, ``COST_PARTS + VOLUMES``, in the rows' order), sales cycles left blank. Groups of
+    shared rows only, left with nothing once their cost is allocated, are not shown.
 
     >>> facts = pd.DataFrame({"campaign_id": ["A", "B"], "channel": ["x", "x"]})
     >>> numbers = {c: np.array([1.0, 3.0]) for c in COST_PARTS + VOLUMES}
     >>> kpis_of(numbers, grouping(facts, "channel"))[["channel", "cost", "cac"]].values.tolist()
     [['x', 16.0, 4.0]]
     """
+    return _kpis_of(numbers, groups, include_indirect=include_indirect, basis=basis,
+                    allocate_shared=allocate_shared)[0]
+
+
+def _kpis_of(numbers: Mapping[str, np.ndarray], groups: Grouping, *, include_indirect: bool,
+             basis: str, allocate_shared: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """``kpis_of``, and which groups it shows (a boolean per group)."""
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
     # Plain numpy throughout (no pandas per-call overhead: the app runs this on every slider
     # move); the same sums, NaN rules and group order as a pandas groupby(dropna=False).
     arrays = {c: np.asarray(numbers[c], dtype=float) for c in COST_PARTS + VOLUMES}
+    if check_allocation(allocate_shared) != "none" and groups.allocates:
+        arrays = allocate(arrays, groups.shared, groups.pool, allocate_shared)
     arrays["cost_direct"] = _sum_min_count(arrays[COST_PARTS[0]], arrays[COST_PARTS[1]])
     arrays["cost_indirect"] = _sum_min_count(arrays[COST_PARTS[2]], arrays[COST_PARTS[3]])
     arrays["cost"] = (_sum_min_count(arrays["cost_direct"], arrays["cost_indirect"])
@@ -281,7 +318,8 @@ def kpis_of(numbers: Mapping[str, np.ndarray], groups: Grouping, *,
         columns[f"bew__{col}"] = np.where(bew, arrays[col], np.nan)
     sums = _group_sums(columns, groups)
     ratios = {name: _divide(sums[f"{name}__num"], sums[f"{name}__den"]) for name in pairs}
-    ratios["roi"] = ratios["roi"] - 1.0
+    # (gain − cost) / cost as DOMAIN.md writes it (gain / cost − 1 differs in the last bit).
+    ratios["roi"] = _divide(sums["roi__num"] - sums["roi__den"], sums["roi__den"])
     ratios["break_even_cost"] = sums["break_even_cost__num"]
     ratios["net_margin_per_client"] = ratios["margin_per_client"] - ratios["cac"]
     per_client = _divide(sums["be__gain"], sums["be__clients"])
@@ -292,7 +330,15 @@ def kpis_of(numbers: Mapping[str, np.ndarray], groups: Grouping, *,
     blank = np.full(groups.groups, np.nan)
     values = {"campaigns": groups.campaigns, **{c: sums[c] for c in SUMS}, **ratios,
               "sales_cycle_days": blank, "sales_cycle_days_mean": blank.copy()}
-    return pd.DataFrame({**groups.lead, **{c: values[c] for c in KPI_COLUMNS}})
+    out = pd.DataFrame({**groups.lead, **{c: values[c] for c in KPI_COLUMNS}})
+    shown = np.ones(groups.groups, dtype=bool)
+    if allocate_shared != "none" and groups.allocates:
+        left = [sums[c] for c in ["cost", "targets", *VOLUMES[1:]]]
+        empty = np.logical_and.reduce([np.isnan(v) | (v == 0) for v in left])
+        shown = ~(groups.only_shared & empty)
+        if not shown.all():
+            out = out[shown].reset_index(drop=True)
+    return out, shown
 
 
 def _sum_min_count(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -432,10 +478,15 @@ def _cycle_stats(groups: Grouping, cycles: pd.DataFrame) -> tuple[np.ndarray, np
 def kpi_table(data: Dataset, by: str | Sequence[str] = "total", *, include_indirect: bool = True,
               basis: str = "margin", months: tuple[object, object] | None = None,
               channels: Sequence[str] | None = None, segments: Sequence[str] | None = None,
-              teams: Sequence[str] | None = None) -> pd.DataFrame:
-    """``compute_kpis`` on a whole dataset, with the app's filters (period, channel, …)."""
+              teams: Sequence[str] | None = None,
+              allocate_shared: str = "none") -> pd.DataFrame:
+    """``compute_kpis`` on a whole dataset, with the app's filters (period, channel, …).
+
+    A channel, segment or team filter leaves the shared rows (no campaign) out unless it
+    chooses "(unassigned)": their cost belongs to no chosen group.
+    """
     where = {"months": months, "channels": channels, "segments": segments, "teams": teams}
     facts = filter_facts(build_facts(data), **where)
     cycles = filter_facts(build_cycles(data), **where)
     return compute_kpis(facts, by, include_indirect=include_indirect, basis=basis,
-                        cycles=cycles)
+                        cycles=cycles, allocate_shared=allocate_shared)

@@ -35,7 +35,10 @@ volume V, fixed costs do not::
              × (V if the part is variable else 1)
 
 Targets do not move. Every KPI of a scenario is then ``roi_core.kpis.compute_kpis`` of the
-moved fact table, so baseline and scenario share one definition of every figure.
+moved fact table, so baseline and scenario share one definition of every figure. Cost lines
+of no campaign (``roi_core.shared``) move with the levers of their own "(unassigned)"
+channel and cost item; when ``allocate_shared`` spreads them over the groups it does so
+after the levers, pro rata of the scenario's own costs or contacts.
 
 Levers travel as a URL query string (``to_query`` / ``from_query``: only the moved levers,
 ``cost.<channel>``, ``volume.<channel>``, ``item.<part>``) and as a small JSON file
@@ -361,7 +364,7 @@ def scenario_columns(prepared: Prepared, levers: Levers) -> dict[str, np.ndarray
 
 def scenario_kpis(prepared: Prepared, levers: Levers | Mapping[str, np.ndarray],
                   by: str = "total", *, include_indirect: bool = True,
-                  basis: str = "margin") -> pd.DataFrame:
+                  basis: str = "margin", allocate_shared: str = "none") -> pd.DataFrame:
     """``compute_kpis(apply_levers(prepared.table, levers), by, ...)``, the same numbers to
     the last bit, in a fraction of its time (the groups are made once, by ``prepare``).
 
@@ -370,7 +373,8 @@ def scenario_kpis(prepared: Prepared, levers: Levers | Mapping[str, np.ndarray],
     """
     numbers = scenario_columns(prepared, levers) if isinstance(levers, Levers) else levers
     groups = prepared.groupings.get(by) or grouping(prepared.table, by)
-    return kpis_of(numbers, groups, include_indirect=include_indirect, basis=basis)
+    return kpis_of(numbers, groups, include_indirect=include_indirect, basis=basis,
+                   allocate_shared=allocate_shared)
 
 
 def _cost_gain(cols: dict[str, np.ndarray], variants: list[Levers], include_indirect: bool,
@@ -418,7 +422,8 @@ def scenario_roi(table: pd.DataFrame | Prepared, levers: Levers, *,
     """The whole table's ROI under ``levers``, fast (numpy, no grouping).
 
     Same policy as ``compute_kpis``: (Σ gain − Σ cost) / Σ cost over the rows where both
-    the gain and the cost are recorded; NaN when that cost is 0.
+    the gain and the cost are recorded (a row of no campaign records a zero gain: its cost
+    counts); NaN when that cost is 0.
 
     >>> t = pd.DataFrame({"channel": ["x"], "cost_direct_fixed": [8000.0],
     ...     "cost_direct_variable": [0.0], "cost_indirect_fixed": [0.0],
@@ -432,13 +437,15 @@ def scenario_roi(table: pd.DataFrame | Prepared, levers: Levers, *,
 
 
 def compare_kpis(table: pd.DataFrame, levers: Levers, by: str = "total", *,
-                 include_indirect: bool = True, basis: str = "margin") -> pd.DataFrame:
+                 include_indirect: bool = True, basis: str = "margin",
+                 allocate_shared: str = "none") -> pd.DataFrame:
     """Baseline and scenario KPIs stacked, with the scenario's deltas.
 
     Shape out: the ``compute_kpis`` columns for both, plus ``series`` ("baseline" /
     "scenario"); rows in the same group order. Deltas: ``delta_table``.
     """
-    opts = {"include_indirect": include_indirect, "basis": basis}
+    opts = {"include_indirect": include_indirect, "basis": basis,
+            "allocate_shared": allocate_shared}
     baseline = compute_kpis(table, by, **opts)
     scenario = compute_kpis(apply_levers(table, levers), by, **opts)
     return pd.concat([baseline.assign(series="baseline"), scenario.assign(series="scenario")],

@@ -133,3 +133,31 @@ def funnel_counts(draw) -> dict[str, float]:
     contacts = leads + draw(st.integers(0, 20000))
     return {"contacts": float(contacts), "leads": float(leads),
             "opportunities": float(opportunities), "clients": float(clients)}
+
+
+# --- costs of no campaign (roi_core.shared) ---
+
+@st.composite
+def shared_cost_lines(draw: st.DrawFn, max_lines: int = 4) -> pd.DataFrame:
+    """Cost lines of no campaign, as ``Dataset.costs`` holds them once loaded: a blank (or
+    unknown) campaign id, an amount, a category and behaviour, dated in 2026 or not."""
+    from roi_core.dataset import COLUMNS
+
+    rows = []
+    for i in range(draw(st.integers(min_value=1, max_value=max_lines))):
+        date = draw(st.one_of(st.none(), st.dates(min_value=dt.date(2026, 1, 1),
+                                                  max_value=dt.date(2026, 3, 31))))
+        rows.append({
+            "campaign_id": draw(st.sampled_from([None, None, "ZZ-INCONNUE"])),
+            "category": draw(st.sampled_from(["direct", "indirect"])),
+            "item": f"Budget partagé {i}",
+            "amount": draw(st.floats(min_value=0.01, max_value=2e5, allow_nan=False)
+                           .map(lambda v: round(v, 2))),
+            "hours": np.nan, "hourly_rate": np.nan,
+            "behaviour": draw(st.sampled_from(["fixed", "variable"])),
+            "date": pd.NaT if date is None else pd.Timestamp(date), "row": pd.NA})
+    frame = pd.DataFrame(rows)
+    for name, dtype in COLUMNS["costs"].items():
+        frame[name] = frame[name].astype(dtype)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame

@@ -97,3 +97,40 @@ def test_the_baseline_kpis_are_compute_kpis_to_the_last_bit(facts, basis) -> Non
                                   check_exact=True)
     pd.testing.assert_frame_equal(base.month, compute_kpis(facts, "month", **opts),
                                   check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def shared_facts(facts) -> pd.DataFrame:
+    """The demo's fact table plus one row of no campaign: 50 000 € of undated salaries (as
+    roi_core.facts makes it: channel "(unassigned)", zero volumes)."""
+    row = {col: 0.0 for col in facts.columns if facts[col].dtype.kind == "f"}
+    row.update({"campaign_id": "(unassigned)", "campaign": "(unassigned)",
+                "channel": "(unassigned)", "segment": "(unassigned)", "team": "(unassigned)",
+                "month": pd.NaT, "targets": float("nan"), "cost_direct_fixed": 50000.0})
+    return pd.concat([facts, pd.DataFrame([row])], ignore_index=True)
+
+
+@pytest.mark.parametrize("method", ["none", "cost", "contacts"])
+def test_the_apps_setting_for_costs_of_no_campaign(shared_facts, method) -> None:
+    base = app_live.baseline(shared_facts, allocate_shared=method, lang="fr")
+    opts = {"allocate_shared": method}
+    pd.testing.assert_frame_equal(base.channel, compute_kpis(shared_facts, "channel", **opts),
+                                  check_exact=True)
+    pd.testing.assert_series_equal(base.total, compute_kpis(shared_facts, "total").iloc[0],
+                                   check_exact=True)
+    assert base.channel["cost"].sum() == pytest.approx(base.total["cost"], abs=0.005)
+    assert ("(unassigned)" in set(base.channel["channel"])) == (method == "none")
+    live, log = outputs()
+    shown = app_live.show(live, base, Levers(win_rate=1.1))
+    expected = compute_kpis(apply_levers(shared_facts, Levers(win_rate=1.1)), "channel", **opts)
+    pd.testing.assert_frame_equal(shown.channel, expected, check_exact=True)
+    cards = dict(log)["cards"]
+    # Said on screen, under the cards: how much, and where the channel figures put it.
+    assert f'data-allocate-shared="{method}"' in cards
+    assert "50\u202f000\u00a0€ de coûts sans campagne" in cards
+
+
+def test_the_app_says_nothing_without_costs_of_no_campaign(facts) -> None:
+    live, log = outputs()
+    app_live.show(live, app_live.baseline(facts), Levers())
+    assert "roi-shared-note" not in dict(log)["cards"]

@@ -61,6 +61,20 @@ def test_app_runs_on_a_workbook_written_by_the_test(monkeypatch: pytest.MonkeyPa
     assert sens["rank"].tolist() == list(range(1, len(sens) + 1))
 
 
+def test_app_counts_the_costs_of_no_campaign_pro_rata_of_direct_cost_by_default(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    sheets = company_sheets()
+    sheets["Coûts"] = [*sheets["Coûts"], [None, "directe", "Salaires non ventilés", 50000,
+                                          None, None, None, None]]
+    defs = run_app(monkeypatch, write_workbook(tmp_path / "salaires.xlsx", sheets))
+    assert defs["allocate_shared"].value == "cost"
+    assert defs["kpi_options"]["allocate_shared"] == "cost"
+    assert defs["base_total"]["cost"] == 23800.0 + 50000
+    channels = defs["base_channel"]
+    assert "(unassigned)" not in set(channels["channel"])
+    assert channels["cost"].sum() == pytest.approx(73800.0, abs=0.005)
+
+
 def test_app_on_the_article_case_shows_its_break_even(monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
     defs = run_app(monkeypatch, write_workbook(tmp_path / "article.xlsx", article_sheets()))

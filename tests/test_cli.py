@@ -116,3 +116,69 @@ def test_contact_rate_pairs_a_campaigns_targets_with_all_its_months(tmp_path):
     months = {r["month"]: r for r in as_json(path, "--by", "month")}
     assert months["2026-01"]["contact_rate"] == pytest.approx(300 / 1900)
     assert months["2026-02"]["contact_rate"] is None  # no targets belong to February
+
+
+# --- costs of no campaign (issue 12): the demo company plus "Salaires non ventilés" -----------
+
+@pytest.fixture(scope="module")
+def demo_with_salaries(tmp_path_factory):
+    """The demo company's campaigns, costs and funnel (the sheets the KPIs read), as is and
+    with one more cost line typed without a campaign id: 50 000 € of salaries."""
+    import openpyxl
+    from conftest import SAMPLE
+
+    book = openpyxl.load_workbook(SAMPLE / "demo_company.xlsx", read_only=True, data_only=True)
+    sheets = {name: [list(r) for r in book[name].iter_rows(values_only=True) if any(r)]
+              for name in ("Campagnes", "Coûts", "Entonnoir")}
+    book.close()
+    folder = tmp_path_factory.mktemp("demo")
+    plain = str(write_xlsx(folder / "demo.xlsx", sheets))
+    head = sheets["Coûts"][0]
+    line = [None] * len(head)
+    line[head.index("Poste")], line[head.index("Montant")] = "Salaires non ventilés", 50000
+    sheets["Coûts"] = [*sheets["Coûts"], line]
+    return plain, str(write_xlsx(folder / "demo_salaires.xlsx", sheets))
+
+
+def test_the_demo_plus_a_shared_line_gives_the_roi_of_all_costs(demo_with_salaries):
+    plain, salaries = demo_with_salaries
+    (before,) = as_json(plain)
+    out = run("kpis", salaries, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    (total,) = json.loads(out.stdout)
+    cost, margin = total["cost"], total["margin"]
+    assert cost == pytest.approx(before["cost"] + 50000, abs=1e-6)
+    assert margin == before["margin"]
+    assert total["roi"] == (margin - cost) / cost  # every euro, to the last bit
+    assert total["cac"] == cost / total["clients"]
+    assert total["cost_per_lead"] == cost / total["leads"]
+    assert total["cost_per_opportunity"] == cost / total["opportunities"]
+    assert total["roi"] < before["roi"] - 0.3
+    assert "50,000.00 of cost belongs to no campaign" in out.stderr
+
+
+def test_the_channels_of_the_demo_plus_a_shared_line_sum_to_the_total(demo_with_salaries):
+    plain, salaries = demo_with_salaries
+    (total,) = as_json(salaries)
+    for method in ("cost", "contacts", "none"):
+        rows = as_json(salaries, "--by", "channel", "--allocate-shared", method)
+        assert sum(r["cost"] for r in rows) == pytest.approx(total["cost"], abs=0.005)
+        assert {r["allocate_shared"] for r in rows} == {method}
+        shared = [r for r in rows if r["channel"] == "(unassigned)"]
+        assert [r["cost"] for r in shared] == ([50000] if method == "none" else [])
+    # The default is the meeting app's: pro rata of direct cost.
+    assert as_json(salaries, "--by", "channel") == as_json(
+        salaries, "--by", "channel", "--allocate-shared", "cost")
+    # Without shared cost, the output is what it was: no setting named, no note.
+    out = run("kpis", plain, "--by", "channel", "--format", "json")
+    assert "allocate_shared" not in out.stdout and out.stderr == ""
+
+
+def test_export_and_report_take_the_setting():
+    from roi_core.cli.main import build_parser
+
+    parser = build_parser()
+    for command in (["export", "w.xlsx", "-o", "k.xlsx"], ["report", "w.xlsx", "-o", "r.html"]):
+        assert parser.parse_args([*command, "--allocate-shared", "contacts"]).allocate_shared \
+            == "contacts"
+        assert parser.parse_args(command).allocate_shared == "cost"

@@ -22,6 +22,7 @@ import pytest
 from conftest import ROOT, SAMPLE
 from report_workbooks import write_report_workbook
 
+from roi_core.dataset import UNASSIGNED
 from roi_core.funnel import derive_funnel
 from roi_core.io import load_workbook
 from roi_core.kpis import kpi_table
@@ -93,11 +94,26 @@ def domain_contact_rate(by_campaign: pd.DataFrame, groups: pd.Series | None) -> 
 def assert_sheets_match(values: dict, data, **kw) -> None:
     """Every KPI sheet the engine recomputed equals roi_core's table for its grouping; the
     contact rate also equals DOMAIN.md's definition (all contacts / targets of the
-    campaigns recording both), computed here independently."""
+    campaigns recording both), computed here independently.
+
+    kpi_campaign keeps a row per campaign id, those of no campaign too (they hold the cost
+    an allocation spreads); roi_core does not show them once their cost is allocated: there,
+    the sheet must show a cost of 0 (or none) and zero volumes."""
+    method = kw.get("allocate_shared", "none")
+    ids = kpi_table(data, "campaign", **{**kw, "allocate_shared": "none"})["campaign_id"]
     by_campaign = kpi_table(data, "campaign", **kw)
     for grouping, sheet in KPI_SHEETS.items():
         expected = kpi_table(data, grouping, **kw).reset_index(drop=True)
-        got = sheet_table(values[sheet.upper()], EXPORTED_KPIS, len(expected))
+        if grouping == "campaign" and len(ids) != len(expected):
+            got = sheet_table(values[sheet.upper()], [*EXPORTED_KPIS, "campaign_id"], len(ids))
+            gone = ~got["campaign_id"].isin(expected["campaign_id"])
+            assert method != "none" and set(got.loc[gone, "campaign_id"]) <= set(
+                ids[kpi_table(data, "campaign")["channel"] == UNASSIGNED])
+            assert got.loc[gone, "cost"].fillna(0).eq(0).all()
+            assert got.loc[gone, ["leads", "clients", "margin"]].eq(0).all().all()
+            got = got[~gone].reset_index(drop=True)
+        else:
+            got = sheet_table(values[sheet.upper()], EXPORTED_KPIS, len(expected))
         assert_same(expected, got, EXPORTED_KPIS)
         if grouping == "campaign":
             wanted = (by_campaign["contacts"] / by_campaign["targets"]).tolist()
@@ -108,13 +124,45 @@ def assert_sheets_match(values: dict, data, **kw) -> None:
                     ["c"])
 
 
-@pytest.mark.parametrize("include_indirect,basis", [(True, "margin"), (False, "revenue")])
-def test_the_formulas_recompute_to_roi_cores_numbers(tmp_path, data, include_indirect, basis):
+@pytest.mark.parametrize("include_indirect,basis,allocate_shared", [
+    (True, "margin", "none"), (False, "revenue", "none"), (True, "margin", "cost"),
+    (False, "margin", "cost"), (True, "revenue", "contacts")])
+def test_the_formulas_recompute_to_roi_cores_numbers(tmp_path, data, include_indirect, basis,
+                                                     allocate_shared):
+    # The workbook has 1 100 € of cost of no campaign (a blank id, and C9 unknown).
     path = write_kpi_workbook(data, tmp_path / "kpis.xlsx", include_indirect=include_indirect,
-                              basis=basis)
+                              basis=basis, allocate_shared=allocate_shared)
     values = evaluate(path)
-    kw = {"include_indirect": include_indirect, "basis": basis}
+    kw = {"include_indirect": include_indirect, "basis": basis,
+          "allocate_shared": allocate_shared}
     assert_sheets_match(values, data, **kw)
+    channels = kpi_table(data, "channel", **kw)
+    total = sheet_table(values["KPI_TOTAL"], EXPORTED_KPIS, 1).iloc[0]
+    got = sheet_table(values["KPI_CHANNEL"], EXPORTED_KPIS, len(channels))
+    assert got["cost"].sum() == pytest.approx(total["cost"], abs=0.005)  # to the cent
+    assert (UNASSIGNED in set(channels["channel"])) == (allocate_shared == "none")
+
+
+def test_the_allocation_follows_an_edit_of_the_shared_line(tmp_path, data):
+    path = write_kpi_workbook(data, tmp_path / "k.xlsx", allocate_shared="cost")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["costs"]
+    header = [c.value for c in ws[1]]
+    item, amount = header.index("item") + 1, header.index("amount") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=item).value
+               == "Formation")
+    ws.cell(row=row, column=amount).value = 1700  # the shared training line: 700 -> 1 700
+    wb.save(path)
+    values = evaluate(path)
+    channels = sheet_table(values["KPI_CHANNEL"], ["channel", *EXPORTED_KPIS], 5)
+    cost = channels.set_index("channel")["cost"]
+    # Shared: 1 700 (indirect) + C9's 400 (direct), pro rata of direct cost: C1 6 900,
+    # C2 1 200, C3 900, C4 6 000 (C5 has no cost line, it takes no share).
+    assert cost["Social selling"] == pytest.approx(900 + 2100 * 900 / 15000, abs=1e-9)
+    assert cost.sum() == pytest.approx(18750, abs=1e-9)
+    assert "(unassigned)" not in cost.index
+    notes = {r[0].value: r[1].value for r in wb["notes"].iter_rows()}
+    assert "pro rata of direct cost" in notes["shared costs"]
 
 
 def check_recomputes(data, path: Path) -> None:
@@ -143,8 +191,9 @@ def test_hand_checked_totals(tmp_path, data):
     total = sheet_table(values, EXPORTED_KPIS, 1).iloc[0]
     assert total["cost"] == 17750 and total["margin"] == 31150
     # ROI over the campaigns recording both cost and margin: C1, C2, C3 (C5 has no cost,
-    # C4 no margin): margin 22 150, cost 7200 + 1450 + 900 = 9550.
-    assert math.isclose(total["roi"], (22150 - 9550) / 9550, rel_tol=1e-12)
+    # C4 no margin): margin 22 150, cost 7200 + 1450 + 900 = 9550; and every euro of no
+    # campaign (700 + C9's 400: their volumes are zero, not unrecorded) = 10 650.
+    assert math.isclose(total["roi"], (22150 - 10650) / 10650, rel_tol=1e-12)
 
 
 def test_kpi_cells_are_formulas_and_inputs_are_values(data):

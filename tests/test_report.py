@@ -109,11 +109,26 @@ def test_the_figures_are_roi_cores(pages, small):
     total = kpi_table(data, "total", months=("2026-01", "2026-02")).iloc[0]
     for name in ("cost", "margin", "roi", "clients", "cac", "cost_per_lead", "win_rate"):
         assert shown[f"total.{name}"] == kpi_value(name, total[name], "en"), name
-    by_channel = kpi_table(data, "channel", months=("2026-01", "2026-02")).set_index("channel")
+    # The report's default for costs of no campaign is the app's: pro rata of direct cost.
+    by_channel = kpi_table(data, "channel", months=("2026-01", "2026-02"),
+                           allocate_shared="cost").set_index("channel")
     for channel, row in by_channel.iterrows():
         for name in ("cost", "leads", "cost_per_lead", "roi"):
             assert shown[f"channel.{channel}.{name}"] == kpi_value(name, row[name], "en")
     assert shown["period"] == "January 2026 – February 2026"
+    assert shown["assumption.allocate_shared"] == "cost"
+
+
+def test_costs_of_no_campaign_are_named_and_kept_apart_on_request(small):
+    page = build_report(ReportParams(small, made_at=MADE_AT, allocate_shared="none"))
+    shown = extract_figures(page)
+    nbsp, nnbsp = "\u00a0", "\u202f"
+    # 700 € of training without a campaign, 400 € on the unknown C9: their own row.
+    assert shown["channel.(unassigned).cost"] == f"1{nnbsp}100{nbsp}€"
+    assert "(non attribué)</th>" in page
+    assert shown["assumption.allocate_shared"] == "none"
+    assert f"Coûts sans campagne : 1{nnbsp}100{nbsp}€" in page
+    assert shown["total.cost"] == f"17{nnbsp}750{nbsp}€"
 
 
 def test_hand_checked_small_report(pages):

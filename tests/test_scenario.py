@@ -35,6 +35,7 @@ from roi_core.scenario import (
     to_json,
     to_query,
 )
+from roi_core.shared import ALLOCATIONS
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 CHANNELS = ["emailing", "events", "teleprospecting"]
@@ -43,6 +44,20 @@ CHANNELS = ["emailing", "events", "teleprospecting"]
 @pytest.fixture(scope="module")
 def company(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     path = write_workbook(tmp_path_factory.mktemp("wb") / "company.xlsx", company_sheets())
+    return base_table(load_workbook(path))
+
+
+@pytest.fixture(scope="module")
+def shared_company(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    # The company plus costs of no campaign: a dated direct line, an undated hours × rate
+    # one (variable), an indirect line on an unknown campaign id.
+    sheets = company_sheets()
+    sheets["Coûts"] = [*sheets["Coûts"],
+                       [None, "directe", "Salaires non ventilés", 5000, None, None, None,
+                        "2026-02-01"],
+                       [None, "directe", "Assistante", None, 80, 30, None, None],
+                       ["ZZ", "indirecte", "Loyer", 1200, None, None, "fixe", "2026-01-01"]]
+    path = write_workbook(tmp_path_factory.mktemp("wb") / "shared.xlsx", sheets)
     return base_table(load_workbook(path))
 
 
@@ -370,6 +385,42 @@ def test_sensitivity_and_break_even_evaluate_each_lever_as_scenario_roi_does(
     pd.testing.assert_frame_equal(break_even(prepared, levers, include_indirect=include_indirect),
                                   break_even(company, levers, include_indirect=include_indirect),
                                   check_exact=True)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(levers=lever_sets, by=st.sampled_from(["total", "channel", "month", "campaign",
+                                              "segment"]),
+       method=st.sampled_from(ALLOCATIONS), include_indirect=st.booleans(),
+       basis=st.sampled_from(["margin", "revenue"]))
+def test_with_costs_of_no_campaign_the_prepared_path_is_still_exact(
+        shared_company: pd.DataFrame, levers: Levers, by: str, method: str,
+        include_indirect: bool, basis: str) -> None:
+    opts = {"include_indirect": include_indirect, "basis": basis}
+    prepared = prepare(shared_company, by=("total", "channel", "month"))
+    expected = compute_kpis(apply_levers(shared_company, levers), by, **opts,
+                            allocate_shared=method)
+    pd.testing.assert_frame_equal(
+        scenario_kpis(prepared, levers, by, **opts, allocate_shared=method), expected,
+        check_exact=True)
+    total = compute_kpis(apply_levers(shared_company, levers), "total", **opts).iloc[0]
+    # The shared cost weighs on the scenario's ROI, the fast one and the tornado's too.
+    if math.isnan(total["roi"]):
+        assert math.isnan(scenario_roi(prepared, levers, **opts))
+    else:
+        assert scenario_roi(prepared, levers, **opts) == pytest.approx(
+            total["roi"], rel=1e-9, abs=1e-12)
+        cost = total["cost"]
+        assert total["roi"] == (total[basis] - cost) / cost
+
+
+def test_the_shared_cost_is_in_the_scenarios_total(shared_company: pd.DataFrame) -> None:
+    total = _total(shared_company)
+    # 23 800 € of campaigns, 5 000 + 80 h × 30 € + 1 200 € of no campaign.
+    assert total["cost"] == 23800 + 5000 + 2400 + 1200
+    assert total["roi"] == (total["margin"] - total["cost"]) / total["cost"]
+    be = break_even(shared_company, Levers()).set_index("lever")
+    x = be.loc["win_rate", "break_even"]
+    assert scenario_roi(shared_company, Levers(win_rate=x)) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_a_bad_lever_is_refused_on_the_prepared_path_too(company: pd.DataFrame) -> None:

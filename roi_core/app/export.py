@@ -44,11 +44,13 @@ def scenario_results(baseline: pd.Series, scenario: pd.Series, names: list[str],
 
 def export_bytes(data: Dataset, levers: Levers, results: pd.DataFrame,
                  scenario_channels: pd.DataFrame, *, include_indirect: bool = True,
-                 basis: str = "margin", lang: str = "fr") -> bytes:
+                 basis: str = "margin", lang: str = "fr",
+                 allocate_shared: str = "none") -> bytes:
     """The .xlsx the app offers: the live KPI workbook of ``data`` plus the scenario sheets
     (levers, ``results`` of ``scenario_results``, and the scenario's KPIs per channel)."""
     levers_sheet, results_sheet, channels_sheet = SHEETS.get(lang, SHEETS["en"])
     return kpi_workbook_bytes(
         data, include_indirect=include_indirect, basis=basis, raw_sheets=False,
+        allocate_shared=allocate_shared,
         extra_sheets={levers_sheet: assumptions_table(levers, lang),
                       results_sheet: results, channels_sheet: scenario_channels})

@@ -22,6 +22,7 @@ import pandas as pd
 from roi_core import charts
 from roi_core import scenario as sc
 from roi_core.app import view
+from roi_core.shared import check_allocation, shared_cost
 
 __all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
            "show"]
@@ -34,7 +35,9 @@ CHANNEL_METRICS = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_c
 @dataclass(frozen=True, eq=False)
 class Baseline:
     """What the scenarios compare with: the filtered fact table read once for many
-    scenarios, its KPIs, the KPI settings and how to show numbers."""
+    scenarios, its KPIs, the KPI settings and how to show numbers. ``allocate_shared``
+    places the cost of no campaign in the channel figures (``roi_core.shared``; the total
+    counts it whatever the setting), ``shared_cost`` is how much of it the table holds."""
 
     prepared: sc.Prepared
     total: pd.Series
@@ -44,10 +47,17 @@ class Baseline:
     basis: str
     lang: str
     currency: str
+    allocate_shared: str = "cost"
+    shared_cost: float = 0.0
 
     @property
     def options(self) -> dict[str, Any]:
         return {"include_indirect": self.include_indirect, "basis": self.basis}
+
+    @property
+    def kpi_options(self) -> dict[str, Any]:
+        """``options`` and the allocation: what ``scenario_kpis`` takes."""
+        return {**self.options, "allocate_shared": self.allocate_shared}
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,9 +73,12 @@ class Scenario:
 
 
 def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str = "margin",
-             lang: str = "fr", currency: str = "EUR") -> Baseline:
-    """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``)."""
-    opts = {"include_indirect": include_indirect, "basis": basis}
+             lang: str = "fr", currency: str = "EUR",
+             allocate_shared: str = "cost") -> Baseline:
+    """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``);
+    ``allocate_shared`` defaults to the meeting app's setting, pro rata of direct cost."""
+    opts = {"include_indirect": include_indirect, "basis": basis,
+            "allocate_shared": check_allocation(allocate_shared)}
     prepared = sc.prepare(facts, by=("total", "channel", "month"))
     # The baseline's KPIs from the prepared groupings (made once, not again per grouping):
     # compute_kpis(facts, by) to the last bit.
@@ -73,7 +86,8 @@ def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str =
             for by in ("total", "channel", "month")}
     return Baseline(prepared=prepared, total=kpis["total"].iloc[0], channel=kpis["channel"],
                     month=kpis["month"], include_indirect=include_indirect, basis=basis,
-                    lang=lang, currency=currency)
+                    lang=lang, currency=currency, allocate_shared=allocate_shared,
+                    shared_cost=shared_cost(facts, include_indirect))
 
 
 def levers_of(values: Mapping[str, float]) -> sc.Levers:
@@ -89,16 +103,17 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     """Compute the scenario of ``levers`` and send it to ``outputs`` (see module doc), in
     page order, the address last. A bad lever raises ``roi_core.errors.InputError`` before
     anything is sent."""
-    lang, currency, opts = base.lang, base.currency, base.options
+    lang, currency, opts, kpi_opts = base.lang, base.currency, base.options, base.kpi_options
     numbers = sc.scenario_columns(base.prepared, levers)
-    total = sc.scenario_kpis(base.prepared, numbers, "total", **opts).iloc[0]
+    total = sc.scenario_kpis(base.prepared, numbers, "total", **kpi_opts).iloc[0]
     active = not levers.is_baseline()
     outputs["cards"].show(view.cards_html(view.kpi_cards(
-        base.total, total if active else None, lang=lang, currency=currency)))
+        base.total, total if active else None, lang=lang, currency=currency))
+        + view.shared_note_html(base.shared_cost, base.allocate_shared, lang, currency))
     b, s = view.series_names(lang)
     outputs["funnel"].show(charts.funnel_spec(charts.funnel_data(
         {b: base.total, s: total} if active else {b: base.total}, lang), lang))
-    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **opts)
+    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **kpi_opts)
     if active:
         outputs["channels"].show(charts.channel_spec(charts.compare_channel_data(
             {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series"))
@@ -107,7 +122,7 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
             base.channel, CHANNEL_METRICS, lang), lang))
     outputs["efficiency"].show(charts.efficiency_spec(channel, lang))
     if active:
-        month = sc.scenario_kpis(base.prepared, numbers, "month", **opts)
+        month = sc.scenario_kpis(base.prepared, numbers, "month", **kpi_opts)
         outputs["month"].show(charts.roi_by_month_spec(charts.with_series(
             {b: base.month, s: month}), lang, series="series"))
     else:

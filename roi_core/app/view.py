@@ -14,6 +14,7 @@ import pandas as pd
 
 from roi_core.formatting import KIND, kpi_value, label, number, percent
 from roi_core.scenario import COST_ITEMS, SCALAR_LEVERS, Levers, lever_label
+from roi_core.shared import allocation_label, group_label
 
 __all__ = [
     "TEXT",
@@ -25,6 +26,7 @@ __all__ = [
     "break_even_view",
     "table_html",
     "cards_html",
+    "shared_note_html",
     "message_html",
     "LEVER_RANGES",
     "lever_panel",
@@ -92,6 +94,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "value_be": ("Valeur au point mort", "Break-even value"),
     "quality": ("Qualité des données", "Data quality"),
     "delta_vs": ("{delta} vs référence", "{delta} vs baseline"),
+    "allocate": ("Coûts sans campagne (par canal)", "Costs of no campaign (per channel)"),
+    "allocate_none": ("à part", "kept apart"),
+    "allocate_cost": ("au prorata des coûts directs", "pro rata of direct cost"),
+    "allocate_contacts": ("au prorata des contacts", "pro rata of contacts"),
+    "shared_note": ("{amount} de coûts sans campagne, comptés dans le total ; par canal : {how}.",
+                    "{amount} of cost belongs to no campaign, counted in the total; per "
+                    "channel: {how}."),
 }
 
 CARD_KPIS = ["cost", "leads", "opportunities", "clients", "cost_per_lead",
@@ -179,7 +188,7 @@ def kpi_view(kpis: pd.DataFrame, by: str = "channel", names: Sequence[str] = TAB
     >>> kpi_view(k, "channel", ["cac", "roi"], "en").values.tolist()
     [['Emailing', '€800.00', '200.0%']]
     """
-    columns = {label(by, lang): kpis[by].astype(str).tolist()}
+    columns = {label(by, lang): [group_label(v, lang) for v in kpis[by].astype(str)]}
     for name in names:
         columns[label(name, lang)] = [kpi_value(name, v, lang, currency)
                                       for v in kpis[name].tolist()]
@@ -333,3 +342,22 @@ def month_labels(facts: pd.DataFrame) -> list[str]:
     """
     months = pd.to_datetime(facts["month"]).dropna().drop_duplicates().sort_values()
     return [m.strftime("%Y-%m") for m in months]
+
+
+def shared_note_html(amount: float, method: str, lang: str = "fr",
+                     currency: str = "EUR") -> str:
+    """The line under the KPI cards that says how much cost belongs to no campaign and where
+    the channel figures put it (``roi_core.shared``); empty when there is none.
+
+    >>> shared_note_html(50000, "cost", "en")
+    '<p class="roi-shared-note" data-allocate-shared="cost">€50,000 of cost belongs to no \
+campaign, counted in the total; per channel: allocated pro rata of direct cost.</p>'
+    >>> shared_note_html(0.0, "cost")
+    ''
+    """
+    if not amount or _undefined(amount):
+        return ""
+    words = text("shared_note", lang, amount=kpi_value("cost", amount, lang, currency),
+                 how=allocation_label(method, lang))
+    return (f'<p class="roi-shared-note" data-allocate-shared="{html.escape(method)}">'
+            f"{html.escape(words)}</p>")

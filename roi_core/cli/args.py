@@ -9,9 +9,16 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from roi_core.cli.render import FORMATS, render
+from roi_core.dataset import Dataset
+from roi_core.facts import build_facts, filter_facts
 from roi_core.formatting import LANGS
+from roi_core.shared import ALLOCATIONS, allocation_label, shared_cost
 
-__all__ = ["positive_days", "add_output_arguments", "emit"]
+__all__ = ["positive_days", "add_output_arguments", "emit", "add_allocation", "allocation_note"]
+
+# The command line's default is the meeting app's: the same numbers on screen and in scripts
+# (DOMAIN.md). Without shared cost lines every setting gives the same figures.
+DEFAULT_ALLOCATION = "cost"
 
 
 def positive_days(what: str) -> Callable[[str], float]:
@@ -59,3 +66,25 @@ def emit(frame: pd.DataFrame, args: argparse.Namespace, default: Sequence[str] |
     text = render(frame, args.format, lang=getattr(args, "lang", "fr"),
                   columns=getattr(args, "columns", None), default=default, currency=currency)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def add_allocation(parser: argparse.ArgumentParser) -> None:
+    """The ``--allocate-shared none|cost|contacts`` option (``roi_core.shared``)."""
+    parser.add_argument(
+        "--allocate-shared", default=DEFAULT_ALLOCATION, choices=list(ALLOCATIONS),
+        help="where the cost lines of no campaign (a shared budget) go per channel, "
+        "campaign, segment or team: 'none' keeps them as their own '(unassigned)' row, "
+        "'cost' allocates them pro rata of direct cost, 'contacts' pro rata of contacts "
+        f"(default: {DEFAULT_ALLOCATION}, as the meeting app). The total always counts them.")
+
+
+def allocation_note(data: Dataset, method: str, *, include_indirect: bool = True,
+                    months: tuple[str, str] | None = None) -> str | None:
+    """One line saying how much cost belongs to no campaign and what the setting did with it;
+    None when there is none (the setting changes nothing)."""
+    amount = shared_cost(filter_facts(build_facts(data), months=months), include_indirect)
+    if not amount:
+        return None
+    return (f"note: {amount:,.2f} of cost belongs to no campaign: counted in the total and "
+            f"its month; per group {allocation_label(method, 'en')} "
+            f"(--allocate-shared {method})")

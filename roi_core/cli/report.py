@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from roi_core.cli.args import add_allocation
 from roi_core.errors import InputError
 from roi_core.formatting import LANGS
 from roi_core.outputs.report import NOTEBOOK, ReportParams, build_report, parse_period
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-indirect", action="store_true", help="leave indirect costs out")
     p.add_argument("--basis", default="margin", choices=["margin", "revenue"],
                    help="what ROI compares the cost with (default: margin)")
+    add_allocation(p)
     p.add_argument("--notebook", type=Path, default=NOTEBOOK,
                    help="a report notebook of your own (default: notebooks/report.py)")
     p.set_defaults(func=run)
@@ -32,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if not workbook.exists():
         raise InputError("no such file or folder", file=str(workbook))
     params = ReportParams(workbook=workbook, period=parse_period(args.period), lang=args.lang,
-                          include_indirect=not args.no_indirect, basis=args.basis)
+                          include_indirect=not args.no_indirect, basis=args.basis,
+                          allocate_shared=args.allocate_shared)
     try:
         page = build_report(params, notebook=args.notebook)
     except InputError:

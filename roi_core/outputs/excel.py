@@ -30,6 +30,15 @@ Conventions, the same as ``roi_core.kpis``:
 - The sales cycle (a median over deals) is not exported as a formula.
 - The last column, ``criterion``, is how SUMIFS matches the row's label exactly (a
   campaign id or channel with ``*``, ``?``, ``~``, ``<`` or ``>`` is not a pattern).
+- Every euro counts (``roi_core.shared``): a ``kpi_campaign`` row whose id is not in the
+  campaigns sheet (a shared cost) records zero volumes, so its cost weighs on the total's
+  ratios. With ``allocate_shared`` "cost" or "contacts" and such rows present,
+  ``kpi_campaign`` gets four more columns, ``shared`` (1 for such a row), ``cost_direct_own``,
+  ``cost_indirect_own``, ``cost_own`` (the lines of the costs sheet) and ``allocation_key``
+  (the row's direct cost, or contacts; 0 for a shared row or a campaign without cost line),
+  and its ``cost_direct`` / ``cost_indirect`` become own + Σ shared × key / Σ key, live: the
+  shared rows keep 0, and the channels then sum to the total. ``kpi_total`` sums the own
+  costs (the total does not move with the setting).
 
 Text from the user's file that a spreadsheet could run (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) is written as a plain string cell with Excel's
@@ -53,8 +62,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from roi_core.dataset import COLUMNS, UNASSIGNED, Dataset
 from roi_core.errors import InputError
+from roi_core.facts import build_facts
 from roi_core.kpis import RATIOS, SUMS, kpi_table
 from roi_core.safety import looks_like_formula
+from roi_core.shared import allocation_label, check_allocation, shared_cost, shared_rows
 
 __all__ = [
     "KPI_SHEETS",
@@ -285,16 +296,41 @@ def _group_formulas(s: _Sums, cell: dict[str, str], include_indirect: bool, gain
     return f
 
 
+ALLOCATION_COLUMNS = ["shared", "cost_direct_own", "cost_indirect_own", "cost_own",
+                      "allocation_key"]
+
+
 def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
-                       include_indirect: bool, gain: str) -> dict[str, str]:
-    """Every KPI of one campaign row as a formula over the input sheets."""
+                       include_indirect: bool, gain: str, allocation: str = "none",
+                       pool: dict[str, str] | None = None) -> dict[str, str]:
+    """Every KPI of one campaign row as a formula over the input sheets (``pool``: the
+    kpi_campaign columns the allocation of shared costs sums, when it is on)."""
     key = cell["criterion"]
     costs, funnel, camps = t["costs"], t["funnel"], t["campaigns"]
     cid = costs.range("campaign_id")
+    # A row whose id is not in the campaigns sheet belongs to no campaign (a shared cost).
+    of_none = f'COUNTIF({camps.range("campaign_id")},{key})=0'
     f: dict[str, str] = {}
     for col, cat in (("cost_direct", "direct"), ("cost_indirect", "indirect")):
-        f[col] = (f'=IF(COUNTIF({cid},{key})=0,"",SUMIFS({costs.range("amount")},{cid},{key},'
-                  f'{costs.range("category")},"{cat}"))')
+        own = (f'IF(COUNTIF({cid},{key})=0,"",SUMIFS({costs.range("amount")},{cid},{key},'
+               f'{costs.range("category")},"{cat}"))')
+        if pool is None:
+            f[col] = f"={own}"
+            continue
+        f[f"{col}_own"] = f"={own}"
+        mine, total_key = cell[f"{col}_own"], f"SUM({pool['allocation_key']})"
+        held = f"SUMIFS({pool[f'{col}_own']},{pool['shared']},1)"
+        f[col] = (f'=IF({cell["shared"]}=1,IF(AND(ISNUMBER({mine}),{total_key}>0),0,{mine}),'
+                  f'IF(ISNUMBER({mine}),{mine}+IF({total_key}>0,'
+                  f'{held}*{cell["allocation_key"]}/{total_key},0),""))')
+    if pool is not None:
+        mine = cell["cost_direct_own"]
+        f["shared"] = f"=IF({of_none},1,0)"
+        f["cost_own"] = (f'=IFERROR({mine}+{cell["cost_indirect_own"]},"")' if include_indirect
+                         else f'=IF(ISNUMBER({mine}),{mine},"")')
+        weight = mine if allocation == "cost" else cell["contacts"]
+        f["allocation_key"] = (f'=IF(AND({cell["shared"]}=0,ISNUMBER({mine}),'
+                               f'ISNUMBER({weight})),{weight},0)')
     if include_indirect:
         f["cost"] = f'=IFERROR({cell["cost_direct"]}+{cell["cost_indirect"]},"")'
     else:
@@ -305,7 +341,8 @@ def _campaign_formulas(r: int, cell: dict[str, str], t: dict[str, _Table],
     for col in ("contacts", "leads", "opportunities", "meetings", "clients", "revenue",
                 "margin"):
         rng = funnel.range(col)
-        f[col] = f'=IF(COUNTIFS({fid},{key},{rng},">=0")=0,"",SUMIFS({rng},{fid},{key}))'
+        f[col] = (f'=IF(COUNTIFS({fid},{key},{rng},">=0")=0,IF({of_none},0,""),'
+                  f'SUMIFS({rng},{fid},{key}))')
     for name, (num, den) in RATIOS.items():
         f[name] = f'=IFERROR({cell[num]}/{cell[den]},"")'
     f["net_margin_per_client"] = f'=IFERROR({cell["margin_per_client"]}-{cell["cac"]},"")'
@@ -351,14 +388,17 @@ def _write_kpi_sheet(ws: Worksheet, labels: pd.DataFrame, columns: list[str],
 
 def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "margin",
                  extra_sheets: dict[str, pd.DataFrame] | None = None,
-                 raw_sheets: bool = True) -> Workbook:
+                 raw_sheets: bool = True, allocate_shared: str = "none") -> Workbook:
     """The export as an openpyxl Workbook (see the module docstring for its sheets).
 
     ``raw_sheets=False`` leaves out the touchpoints and activities sheets: no KPI formula
     reads them, and on a real CRM export they are most of the file and of the time.
+    ``allocate_shared``: where the cost lines of no campaign go per channel
+    (``roi_core.shared``), as live formulas; the notes sheet names it.
     """
     if basis not in ("margin", "revenue"):
         raise ValueError(f"basis must be 'margin' or 'revenue', not {basis!r}")
+    check_allocation(allocate_shared)
     if data.campaigns.empty:
         raise InputError("there is no campaign to export", file=data.source or None,
                          sheet=data.sheet_label("campaigns"),
@@ -375,37 +415,47 @@ def kpi_workbook(data: Dataset, *, include_indirect: bool = True, basis: str = "
         if name in ("campaigns", "costs", "funnel") or len(frame):
             tables[name] = _write_input(wb, name, _input_frame(data, name))
 
+    # Every campaign row, the shared ones too: they hold the cost an allocation spreads.
     by_campaign = kpi_table(data, "campaign", include_indirect=include_indirect, basis=basis)
     labels = by_campaign[["campaign_id", "campaign", "channel", "segment", "team"]]
-    _write_kpi_sheet(kpi_ws["campaign"], labels, [*EXPORTED_KPIS, "criterion"],
-                     lambda r, cell: _campaign_formulas(r, cell, tables, include_indirect,
-                                                        basis))
-
     n = len(labels)
     first = len(labels.columns) + 1
+    allocating = (allocate_shared != "none"
+                  and bool(shared_rows(by_campaign[["channel"]]).any()))
+    campaign_cols = [*EXPORTED_KPIS, "criterion", *(ALLOCATION_COLUMNS if allocating else [])]
     ref = {name: f"{KPI_SHEETS['campaign']}!${get_column_letter(first + i)}$2:"
                  f"${get_column_letter(first + i)}${max(n + 1, 2)}"
-           for i, name in enumerate(EXPORTED_KPIS)}
+           for i, name in enumerate(campaign_cols)}
+    pool = {name: ref[name] for name in ALLOCATION_COLUMNS} if allocating else None
+    _write_kpi_sheet(kpi_ws["campaign"], labels, campaign_cols,
+                     lambda r, cell: _campaign_formulas(r, cell, tables, include_indirect,
+                                                        basis, allocate_shared, pool))
+
     channel_range = f"{KPI_SHEETS['campaign']}!$C$2:$C${max(n + 1, 2)}"
     id_range = f"{KPI_SHEETS['campaign']}!$A$2:$A${max(n + 1, 2)}"
     group_cols = ["campaigns", *EXPORTED_KPIS]
 
-    channels = kpi_table(data, "channel", include_indirect=include_indirect,
-                         basis=basis)[["channel"]]
+    channels = kpi_table(data, "channel", include_indirect=include_indirect, basis=basis,
+                         allocate_shared=allocate_shared)[["channel"]]
     _write_kpi_sheet(kpi_ws["channel"], channels, [*group_cols, "criterion"],
                      lambda r, cell: _group_formulas(
                          _Sums(ref, f"{channel_range},{cell['criterion']},"), cell,
                          include_indirect, basis,
                          f"=COUNTIF({channel_range},{cell['criterion']})", _criterion(r)))
     total = pd.DataFrame({"total": ["total"]})
+    # The total holds every row, shared ones included: it sums the costs before allocation
+    # (after it, a share landing on a campaign that records no leads would leave the
+    # total's cost per lead).
+    own = ({"cost": ref["cost_own"], "cost_direct": ref["cost_direct_own"],
+            "cost_indirect": ref["cost_indirect_own"]} if allocating else {})
     _write_kpi_sheet(kpi_ws["total"], total, group_cols,
                      lambda r, cell: _group_formulas(
-                         _Sums(ref, ""), cell, include_indirect, basis,
+                         _Sums({**ref, **own}, ""), cell, include_indirect, basis,
                          f"=COUNTA({id_range})"))
 
     for title, frame in (extra_sheets or {}).items():
         _write_extra(wb, title, frame)
-    _write_notes(wb, data, include_indirect, basis)
+    _write_notes(wb, data, include_indirect, basis, allocate_shared)
     return wb
 
 
@@ -437,8 +487,10 @@ def _write_extra(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
     _finish(ws, names, len(frame), dates=dates)
 
 
-def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str) -> None:
+def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str,
+                 allocate_shared: str = "none") -> None:
     ws = wb.create_sheet("notes")
+    amount = shared_cost(build_facts(data), include_indirect)
     lines = [
         ("source", data.source or ""),
         ("funnel", "derived from deals and activities" if data.funnel_source == "derived"
@@ -451,6 +503,11 @@ def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str
         ("ratios", "a group's ratio is a ratio of sums over the members that record both "
          "its numerator and its denominator"),
         ("unassigned", f"cost and funnel lines without a campaign id carry '{UNASSIGNED}'"),
+        ("shared costs", (f"{amount:,.2f} of cost belongs to no campaign (its volumes are 0): "
+                          "counted in the total; per channel "
+                          f"{allocation_label(allocate_shared, 'en')} "
+                          f"(allocate_shared = {allocate_shared})") if amount else
+         "none: every cost line belongs to a campaign"),
         ("not exported", "the sales cycle (a median over deals): see roi_core's kpis command"),
         ("source_row", "the row of the original file each input line came from"),
     ]
@@ -464,7 +521,7 @@ def _write_notes(wb: Workbook, data: Dataset, include_indirect: bool, basis: str
 
 def kpi_workbook_bytes(data: Dataset, *, include_indirect: bool = True, basis: str = "margin",
                        extra_sheets: dict[str, pd.DataFrame] | None = None,
-                       raw_sheets: bool = True) -> bytes:
+                       raw_sheets: bool = True, allocate_shared: str = "none") -> bytes:
     """The export as .xlsx bytes (for ``mo.download`` in the app).
 
     >>> from roi_core.io import load_bytes
@@ -474,16 +531,18 @@ def kpi_workbook_bytes(data: Dataset, *, include_indirect: bool = True, basis: s
     """
     buffer = io.BytesIO()
     kpi_workbook(data, include_indirect=include_indirect, basis=basis,
-                 extra_sheets=extra_sheets, raw_sheets=raw_sheets).save(buffer)
+                 extra_sheets=extra_sheets, raw_sheets=raw_sheets,
+                 allocate_shared=allocate_shared).save(buffer)
     return buffer.getvalue()
 
 
 def write_kpi_workbook(data: Dataset, path: str | Path, *, include_indirect: bool = True,
                        basis: str = "margin",
                        extra_sheets: dict[str, pd.DataFrame] | None = None,
-                       raw_sheets: bool = True) -> Path:
+                       raw_sheets: bool = True, allocate_shared: str = "none") -> Path:
     """Write the export to ``path`` (.xlsx) and return the path."""
     path = Path(path)
     path.write_bytes(kpi_workbook_bytes(data, include_indirect=include_indirect, basis=basis,
-                                        extra_sheets=extra_sheets, raw_sheets=raw_sheets))
+                                        extra_sheets=extra_sheets, raw_sheets=raw_sheets,
+                                        allocate_shared=allocate_shared))
     return path

@@ -36,6 +36,7 @@ from roi_core.facts import build_cycles, build_facts, filter_facts
 from roi_core.formatting import LANGS, LOCALES, kpi_value, label
 from roi_core.kpis import compute_kpis
 from roi_core.quality import audit, quality_badge
+from roi_core.shared import allocation_label, check_allocation, group_label, shared_cost
 
 __all__ = [
     "ReportParams",
@@ -62,7 +63,7 @@ __all__ = [
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "report.py"
 ENV = {"workbook": "ROI_REPORT_WORKBOOK", "period": "ROI_REPORT_PERIOD",
        "lang": "ROI_REPORT_LANG", "indirect": "ROI_REPORT_INDIRECT",
-       "basis": "ROI_REPORT_BASIS"}
+       "basis": "ROI_REPORT_BASIS", "allocate": "ROI_REPORT_ALLOCATE"}
 HEADLINE = ["cost", "margin", "roi", "clients", "cac", "cost_per_lead",
             "cost_per_opportunity", "win_rate", "net_margin_per_client"]
 CHANNEL_COLUMNS = ["cost", "leads", "opportunities", "clients", "margin", "cost_per_lead",
@@ -82,6 +83,8 @@ class ReportParams:
     include_indirect: bool = True
     basis: str = "margin"
     made_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Where the cost of no campaign goes per channel (roi_core.shared): the app's default.
+    allocate_shared: str = "cost"
 
 
 def parse_period(text: str | None) -> tuple[str, str] | None:
@@ -118,7 +121,8 @@ def params_from_env(default_workbook: Path | None = None) -> ReportParams:
         workbook=Path(workbook), period=parse_period(os.environ.get(ENV["period"])),
         lang=lang if lang in LANGS else "fr",
         include_indirect=os.environ.get(ENV["indirect"], "1") != "0",
-        basis=os.environ.get(ENV["basis"], "margin"))
+        basis=os.environ.get(ENV["basis"], "margin"),
+        allocate_shared=check_allocation(os.environ.get(ENV["allocate"], "cost")))
 
 
 def file_sha256(path: Path) -> str:
@@ -143,6 +147,7 @@ class ReportFigures:
     by_channel: pd.DataFrame
     by_month: pd.DataFrame
     months: tuple[str, str] | None  # the months the data covers within the period
+    shared_cost: float = 0.0  # the period's cost of no campaign (roi_core.shared)
 
 
 def report_figures(data: Dataset, params: ReportParams) -> ReportFigures:
@@ -159,13 +164,15 @@ def report_figures(data: Dataset, params: ReportParams) -> ReportFigures:
 
     def kpis(by: str) -> pd.DataFrame:  # kpi_table's steps, the facts built once
         return compute_kpis(facts, by, include_indirect=params.include_indirect,
-                            basis=params.basis, cycles=cycles)
+                            basis=params.basis, cycles=cycles,
+                            allocate_shared=params.allocate_shared)
 
     by_month = kpis("month")
     months = by_month["month"].dropna()
     covered = (str(months.min()), str(months.max())) if len(months) else None
     return ReportFigures(params=params, data=data, total=kpis("total").iloc[0],
-                         by_channel=kpis("channel"), by_month=by_month, months=covered)
+                         by_channel=kpis("channel"), by_month=by_month, months=covered,
+                         shared_cost=shared_cost(facts, params.include_indirect))
 
 
 # --- small HTML helpers -----------------------------------------------------------------
@@ -354,7 +361,7 @@ def channel_table_html(figures: ReportFigures) -> str:
         channel = str(row["channel"])
         cells = "".join(f"<td>{_fig(f'channel.{channel}.{c}', kpi_value(c, row[c], lang))}</td>"
                         for c in CHANNEL_COLUMNS)
-        rows.append(f"<tr><th scope='row'>{_e(channel)}</th>{cells}</tr>")
+        rows.append(f"<tr><th scope='row'>{_e(group_label(channel, lang))}</th>{cells}</tr>")
     total = figures.total
     cells = "".join(f"<td>{_fig(f'channel.total.{c}', kpi_value(c, total[c], lang))}</td>"
                     for c in CHANNEL_COLUMNS)
@@ -411,9 +418,14 @@ def assumptions_html(figures: ReportFigures) -> str:
                else "chiffre d'affaires (et non à la marge)."),
             "Un ratio d'un groupe est un ratio de sommes, jamais une moyenne de ratios ; une "
             "donnée non saisie n'est pas comptée comme zéro.",
-            f"Les lignes sans campagne connue forment le groupe « {UNASSIGNED} » : elles "
+            "Les lignes sans campagne connue forment le groupe « (non attribué) » : elles "
             "restent dans les totaux.",
         ]
+        if figures.shared_cost:
+            items.append(
+                f"Coûts sans campagne : {kpi_value('cost', figures.shared_cost, lang)}, "
+                "comptés dans le total, son ROI, son CAC, ses coûts par lead et par "
+                f"opportunité ; par canal, {allocation_label(p.allocate_shared, lang)}.")
         if figures.data.funnel_source == "derived":
             items.append("Les volumes de l'entonnoir sont calculés à partir des affaires et "
                          "des activités.")
@@ -432,10 +444,18 @@ def assumptions_html(figures: ReportFigures) -> str:
             f"Lines without a known campaign form the group \"{UNASSIGNED}\": they stay in "
             "the totals.",
         ]
+        if figures.shared_cost:
+            items.append(
+                f"Costs of no campaign: {kpi_value('cost', figures.shared_cost, lang)}, "
+                "counted in the total, its ROI, CAC, cost per lead and per opportunity; per "
+                f"channel, {allocation_label(p.allocate_shared, lang)}.")
         if figures.data.funnel_source == "derived":
             items.append("The funnel volumes are derived from the deals and activities.")
     flags = (f"<span data-figure='assumption.indirect' hidden>{int(p.include_indirect)}</span>"
              f"<span data-figure='assumption.basis' hidden>{_e(p.basis)}</span>")
+    if figures.shared_cost:  # the setting is named where it changes a figure
+        flags += (f"<span data-figure='assumption.allocate_shared' hidden>"
+                  f"{_e(p.allocate_shared)}</span>")
     lis = "".join(f"<li>{_e(i)}</li>" for i in items)
     return f"<section><h2>{_e(_t('assumptions', lang))}</h2><ul>{lis}</ul>{flags}</section>"
 
