@@ -246,7 +246,10 @@ def spark_session(master: str | None = None) -> Any:
     builder = builder.master(master).config("spark.sql.session.timeZone", "UTC")
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Local mode runs everything in the driver's JVM: give it room (1 GB by default).
         builder = (builder.config("spark.ui.enabled", "false")
+                   .config("spark.driver.memory",
+                           os.environ.get("ROI_SPARK_DRIVER_MEMORY", "4g"))
                    .config("spark.driver.host", "127.0.0.1")
                    .config("spark.sql.shuffle.partitions", "8")
                    .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
