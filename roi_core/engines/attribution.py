@@ -235,8 +235,10 @@ def engine_credits(frames: Frames, rules: tuple[str, ...] | list[str] = RULES, *
     if not isinstance(markov_order, (int, np.integer)) or markov_order < 1:
         raise ValueError(f"the Markov order must be a whole number ≥ 1, not {markov_order!r}")
     say = frames.progress
-    touches, won = _touches(frames), _won(frames)
-    conv = _converting(touches, won)
+    touches = frames.materialize(_touches(frames), "roi_touches")
+    won = frames.materialize(_won(frames), "roi_won")
+    say("journeys: each won deal's touches up to its signing day")
+    conv = frames.materialize(_converting(touches, won), "roi_converting")
     say("channels and won deals without a touch")
     channels = sorted(str(c) for c in frames.collect(touches.select("channel").unique())
                       ["channel"].tolist())

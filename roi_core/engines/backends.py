@@ -19,9 +19,13 @@ whichever engine sorts.
 
 from __future__ import annotations
 
+import atexit
 import glob as globbing
+import itertools
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,6 +47,7 @@ TOUCH_COLUMNS = ("account_id", "timestamp", "channel", "campaign_id")
 DEAL_COLUMNS = ("deal_id", "account_id", "status", "close_date", "created_date", "amount",
                 "margin_rate")
 Source = pd.DataFrame | str | Path | Sequence[str | Path]
+_TABLE_NUMBERS = itertools.count()
 
 
 class Progress:
@@ -72,6 +77,18 @@ class Frames:
         if isinstance(frame, nw.DataFrame):
             return frame.to_pandas()
         return frame.collect(backend="pandas").to_native()
+
+    def materialize(self, frame: Any, name: str) -> Any:
+        """A lazy frame computed once and kept (it feeds several queries, which would each
+        recompute it): a table of DuckDB's (on disk past its memory limit), a cached Spark
+        DataFrame, a pandas frame."""
+        if self.engine == "duckdb":
+            name = f"{name}_{next(_TABLE_NUMBERS)}"  # a plan may run twice on one connection
+            frame.to_native().to_table(name)
+            return nw.from_native(self.handle.table(name))
+        if self.engine == "spark":
+            return nw.from_native(frame.to_native().cache())
+        return nw.from_native(self.collect(frame)).lazy()
 
 
 def input_files(source: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -320,10 +337,15 @@ def connect(engine: str, *, progress: bool = False, spark: Any = None,
     if engine == "duckdb":
         import duckdb
 
-        con = duckdb.connect(config={"memory_limit": memory_limit,
-                                     "preserve_insertion_order": False})
-        if temp_dir:
-            con.execute(f"SET temp_directory = '{temp_dir}'")
+        # A database file of our own (deleted on exit): the tables the plan keeps
+        # (``materialize``) then live in DuckDB's buffer pool and spill past memory_limit.
+        folder = tempfile.mkdtemp(prefix="roi_duckdb_", dir=temp_dir)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        con = duckdb.connect(str(Path(folder) / "work.duckdb"),
+                             config={"memory_limit": memory_limit,
+                                     "preserve_insertion_order": False,
+                                     "temp_directory": str(Path(folder) / "spill")})
+        con.execute("SET enable_progress_bar = false")
         return Frames(engine, None, None, say, con)
     if engine == "spark":
         return Frames(engine, None, None, say,
