@@ -32,7 +32,7 @@ from roi_core.attribution import (
     removal_table,
 )
 from roi_core.dataset import Dataset
-from roi_core.engines.backends import Frames
+from roi_core.engines.backends import Frames, distinct
 
 __all__ = ["engine_credits", "engine_attribution"]
 
@@ -138,8 +138,8 @@ def _markov_counts(frames: Frames, touches: Any, won: Any, conv: Any, order: int
                    channels: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``transition_counts``, ``markov_states`` and the state rewards, from two group-bys."""
     cols = ["channel", "campaign_key", "ts_us", "row"]
-    lonely = touches.join(won.filter(~nw.col("account_id").is_null()).select("account_id")
-                          .unique(), on="account_id", how="anti")
+    lonely = touches.join(distinct(won.filter(~nw.col("account_id").is_null()), "account_id"),
+                          on="account_id", how="anti")
     journeys = nw.concat([
         conv.select(*cols, key=nw.col("deal_id"), conv=nw.lit(1), rev0=nw.col("rev0"),
                     mar0=nw.col("mar0")),
@@ -148,14 +148,18 @@ def _markov_counts(frames: Frames, touches: Any, won: Any, conv: Any, order: int
     ])
     key = ["conv", "key"]
     lags = [f"l{i}" for i in range(order + 1)]
-    steps = _positions(journeys, key).with_columns(
-        l0=nw.col("channel"),
-        **{f"l{i}": nw.col("channel").shift(i).over(*key, order_by=_ORDER)
-           for i in range(1, order + 1)})
-    into = frames.collect(steps.group_by(*lags).agg(nw.col("pos").count().alias("count")))
-    ends = frames.collect(steps.filter(nw.col("pos") == nw.col("n") - 1)
+    # One window spec (partition, order) for every column: one sort. A touch with no
+    # previous touch starts its journey; one with no next touch ends it.
+    ordered = {f"l{i}": nw.col("channel").shift(i).over(*key, order_by=_ORDER)
+               for i in range(1, order + 1)}
+    ordered["following"] = nw.col("channel").shift(-1).over(*key, order_by=_ORDER)
+    # Kept: both group-bys below read it, and its window functions are the costly part.
+    steps = frames.materialize(journeys.with_columns(l0=nw.col("channel"), **ordered).select(
+        *lags, "following", "conv", "rev0", "mar0"), "roi_markov_steps")
+    into = frames.collect(steps.group_by(*lags).agg(nw.col("l0").count().alias("count")))
+    ends = frames.collect(steps.filter(nw.col("following").is_null())
                           .group_by("conv", *lags[:order])
-                          .agg(nw.col("pos").count().alias("count"),
+                          .agg(nw.col("l0").count().alias("count"),
                                nw.col("rev0").sum().alias("revenue"),
                                nw.col("mar0").sum().alias("margin")))
 
@@ -235,14 +239,14 @@ def engine_credits(frames: Frames, rules: tuple[str, ...] | list[str] = RULES, *
     if not isinstance(markov_order, (int, np.integer)) or markov_order < 1:
         raise ValueError(f"the Markov order must be a whole number ≥ 1, not {markov_order!r}")
     say = frames.progress
-    touches = frames.materialize(_touches(frames), "roi_touches")
+    touches = _touches(frames)  # read where it lies: each query scans it once
     won = frames.materialize(_won(frames), "roi_won")
     say("journeys: each won deal's touches up to its signing day")
     conv = frames.materialize(_converting(touches, won), "roi_converting")
     say("channels and won deals without a touch")
-    channels = sorted(str(c) for c in frames.collect(touches.select("channel").unique())
+    channels = sorted(str(c) for c in frames.collect(distinct(touches, "channel"))
                       ["channel"].tolist())
-    claimed = conv.select("deal_id").unique()
+    claimed = distinct(conv, "deal_id")
     alone = frames.collect(won.join(claimed, on="deal_id", how="anti").select(
         nw.col("rev0").count().alias("conversions"), nw.col("rev0").sum().alias("revenue"),
         nw.col("mar0").sum().alias("margin")))
@@ -262,7 +266,9 @@ def engine_credits(frames: Frames, rules: tuple[str, ...] | list[str] = RULES, *
         counts, states, rewards = _markov_counts(frames, touches, won, conv, markov_order,
                                                  channels)
         say(f"exact Markov solve: {len(states)} states")
-        whole_frame = frames.collect(conv.select("deal_id", "rev0", "mar0").unique().select(
+        # One row per converting journey (its deal), then the sums.
+        per_deal = conv.group_by("deal_id").agg(nw.col("rev0").max(), nw.col("mar0").max())
+        whole_frame = frames.collect(per_deal.select(
             nw.col("deal_id").count().alias("conversions"),
             nw.col("rev0").sum().alias("revenue"), nw.col("mar0").sum().alias("margin")))
         whole = {m: float(pd.to_numeric(whole_frame[m]).fillna(0).iloc[0]) for m in MEASURES}

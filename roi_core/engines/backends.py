@@ -38,8 +38,8 @@ import pandas as pd
 
 from roi_core.errors import InputError
 
-__all__ = ["ENGINES", "AUTO_DUCKDB_BYTES", "Frames", "Progress", "connect", "open_frames",
-           "open_table", "pick_engine", "spark_session", "input_files"]
+__all__ = ["ENGINES", "AUTO_DUCKDB_BYTES", "Frames", "Progress", "connect", "distinct",
+           "open_frames", "open_table", "pick_engine", "spark_session", "input_files"]
 
 ENGINES = ("pandas", "duckdb", "spark")
 AUTO_DUCKDB_BYTES = 256 * 2**20  # "auto": inputs above this size go to DuckDB
@@ -89,6 +89,12 @@ class Frames:
         if self.engine == "spark":
             return nw.from_native(frame.to_native().cache())
         return nw.from_native(self.collect(frame)).lazy()
+
+
+def distinct(frame: Any, column: str) -> Any:
+    """The distinct values of a column, by a hash group-by (a lazy ``unique()`` is a window
+    function on some engines: a sort of the whole table)."""
+    return frame.group_by(column).agg(nw.len().alias("_rows")).select(column)
 
 
 def input_files(source: str | Path | Sequence[str | Path]) -> list[Path]:

@@ -15,7 +15,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from roi_core.engines.backends import Frames
+from roi_core.engines.backends import Frames, distinct
 from roi_core.funnel import LEAD_OUTCOMES, NOT_REACHED, assemble_funnel
 
 __all__ = ["engine_funnel"]
@@ -64,8 +64,8 @@ def engine_funnel(frames: Frames, activities: Any, deals: Any) -> pd.DataFrame:
             meetings=((kind == "meeting") & (outcome != "no_show")).cast(nw.Float64))
         acts_part = _collect(frames, steps.group_by(*_KEY).agg(
             nw.col("contacts").sum(), nw.col("leads").sum(), nw.col("meetings").sum()))
-        with_acts = set(frames.collect(activities.filter(~nw.col("campaign_id").is_null())
-                                       .select("campaign_id").unique())["campaign_id"])
+        with_acts = set(frames.collect(distinct(activities.filter(
+            ~nw.col("campaign_id").is_null()), "campaign_id"))["campaign_id"])
     if deals is not None:
         d = deals.filter(~nw.col("campaign_id").is_null())
         opened = nw.coalesce("created_date", "first_contact_date", "close_date")
@@ -87,5 +87,5 @@ def engine_funnel(frames: Frames, activities: Any, deals: Any) -> pd.DataFrame:
         wins_part = wins_part.drop(columns=["_n_revenue", "_n_margin"])
         wins_part["clients"] = wins_part["clients"].astype(float)
         opp_part["opportunities"] = opp_part["opportunities"].astype(float)
-        with_deals = set(frames.collect(d.select("campaign_id").unique())["campaign_id"])
+        with_deals = set(frames.collect(distinct(d, "campaign_id"))["campaign_id"])
     return assemble_funnel(acts_part, opp_part, wins_part, with_acts, with_deals)
