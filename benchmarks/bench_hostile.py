@@ -58,7 +58,8 @@ def run(code: Path, path: Path, cap_gb: float) -> dict:
     start = time.perf_counter()
     proc = subprocess.run(
         ["prlimit", f"--as={cap}", "--cpu=300", sys.executable, "-c", CHILD, str(path),
-         path.name], capture_output=True, text=True, env=env, timeout=900)
+         path.name], capture_output=True, text=True, env=env, timeout=900,
+        cwd=path.parent)  # not the checkout: `python -c` puts the working directory first
     wall = time.perf_counter() - start
     if proc.returncode == 0 and proc.stdout.strip():
         out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -73,6 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout to measure")
     parser.add_argument("--cap-gb", type=float, default=6.0, help="address-space cap")
+    parser.add_argument("--only", default="", help="comma-separated file names to run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = hostile_files() + [oversized_csv()]
@@ -80,6 +82,8 @@ def main() -> None:
         print("| file | bytes | how | peak RSS loader MB | peak RSS child MB | s | end |")
         print("|---|---:|---|---:|---:|---:|---|")
         for name, data in files:
+            if args.only and name not in args.only.split(","):
+                continue
             path = Path(tmp) / name
             path.write_bytes(data)
             r = run(args.code, path, args.cap_gb)

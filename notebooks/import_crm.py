@@ -20,7 +20,7 @@ with app.setup:
     )
     from roi_core.importers.localize import LOCALES
     from roi_core.importers.mapping import mapping_from_form
-    from roi_core.io import MAX_FILE_BYTES, inspect_bytes, read_bytes
+    from roi_core.io import MAX_FILE_BYTES, inspect_bytes, isolated
     from roi_core.quality import audit_inspection, quality_badge
     from roi_core.safety import downloads_allowed
     from roi_core.schema import SHEETS
@@ -103,7 +103,7 @@ def _(loaded_mapping, mapping_mode, target, uploads):
     _headers: list[str] = []
     if mapping_mode and uploads:
         try:
-            _headers = read_bytes(uploads[0][1], uploads[0][0])[0].headers
+            _headers = isolated.read_bytes(uploads[0][1], uploads[0][0])[0].headers
         except InputError as _exc:
             _shown = mo.callout(str(_exc), kind="danger")
     if _headers:
@@ -152,8 +152,12 @@ def _(locale, mapping, mapping_mode, margin, source, uploads):
     mo.stop(not uploads, mo.callout("Déposez au moins un export.", kind="info"))
     mo.stop(mapping_mode and mapping is None)
     try:
-        sheets = import_files(uploads, source.value, locale=locale.value,
-                              margin_rate=parse_margin_rate(margin.value), mapping=mapping)
+        # Read in a child process with memory/CPU limits, sizes checked here (issue 13).
+        for _name, _data in uploads:
+            isolated.check_size(_data, _name)
+        sheets = isolated.run(import_files, uploads, source.value, name=uploads[0][0],
+                              kwargs={"locale": locale.value, "mapping": mapping,
+                                      "margin_rate": parse_margin_rate(margin.value)})
         workbook_bytes = write_workbook(sheets)
     except InputError as _exc:
         mo.stop(True, mo.callout(mo.md(f"**Import impossible** — {_exc}"), kind="danger"))

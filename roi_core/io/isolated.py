@@ -66,12 +66,13 @@ def _virtual_size() -> int:
     return 0
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int, cpu: int) -> None:
+def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict[str, object],
+           memory: int, cpu: int) -> None:
     limit = _virtual_size() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
-        outcome: tuple[str, Any] = ("ok", func(*args))
+        outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except InputError as exc:
         outcome = ("input", exc)
     except MemoryError:
@@ -91,8 +92,9 @@ def _limits_text(memory: int, cpu: int) -> str:
 
 def run(func: Callable[..., T], *args: object, name: str = "",
         memory_bytes: int | None = None, cpu_seconds: int | None = None,
-        wall_seconds: int | None = None, fork: bool = False) -> T:
-    """``func(*args)`` in a child process with memory and CPU limits; its result back.
+        wall_seconds: int | None = None, fork: bool = False,
+        kwargs: dict[str, object] | None = None) -> T:
+    """``func(*args, **kwargs)`` in a child process with memory and CPU limits; its result back.
 
     ``func`` must be a module-level function (it is sent by reference). An ``InputError``
     raised in the child is raised here; an abort, a crash, running out of memory, CPU time
@@ -107,7 +109,8 @@ def run(func: Callable[..., T], *args: object, name: str = "",
     wall = wall_seconds or WALL_LIMIT_SECONDS
     ctx = multiprocessing.get_context("fork") if fork else _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, func, args, memory, cpu), daemon=True)
+    proc = ctx.Process(target=_child, args=(sender, func, args, kwargs or {}, memory, cpu),
+                       daemon=True)
     proc.start()
     sender.close()
     outcome: tuple[str, Any] | None = None
