@@ -246,10 +246,9 @@ def _(dataset, lang):
 @app.cell
 def _(dataset, facts, lang):
     _months = facts["month"].dropna().nunique()
-    source_line = mo.md(
-        f"**{view.text('source', lang)}** : `{dataset.source}` — "
-        f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
-    )
+    # The file's name is the viewer's text: shown escaped, never inside markdown (issue 13).
+    source_line = mo.Html(view.source_line_html(
+        dataset.source, lang, campaigns=facts["campaign_id"].nunique(), months=_months))
     return (source_line,)
 
 
