@@ -181,3 +181,31 @@ def hostile_files() -> list[tuple[str, bytes]]:
     """The upload-sized hostile files, each of which once hurt the server."""
     return [far_corner(), mid_range(), many_entries(), huge_shared_string(),
             many_shared_strings(), million_rows_csv()]
+
+
+# --- what a child process is asked to do in the isolation tests (module-level: sent by name)
+
+
+def calamine_unchecked(data: bytes) -> int:
+    """The reader called on the bytes without the checks of roi_core.io.read."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return sum(len(book.get_sheet_by_name(s).to_python()) for s in book.sheet_names)
+
+
+def allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def sleep(seconds: float) -> None:
+    import time
+
+    time.sleep(seconds)
