@@ -54,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     reader abort or exhaust memory ends in one message and exit 2, like any bad file."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if argv is None and os.environ.get("ROI_CLI_ISOLATE", "1") != "0":
+    isolate = getattr(args, "isolate", True)  # ``serve`` becomes a server: not a child
+    if argv is None and isolate and os.environ.get("ROI_CLI_ISOLATE", "1") != "0":
         from roi_core.io.isolated import run
 
         name = str(getattr(args, "workbook", None) or " ".join(
