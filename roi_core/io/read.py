@@ -6,7 +6,6 @@ know the workbook contract. ``roi_core.io.workbook`` maps the headers and types 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -378,6 +377,9 @@ def _short(exc: Exception) -> str:
     return text[:160]
 
 
+_STRAY = re.compile("[\udc80-\udcff]")
+
+
 def _decode(data: bytes, name: str) -> str:
     """The file's text, its encoding decided on the whole file.
 
@@ -395,17 +397,13 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    strays = [0]
-
-    def _stray(err: UnicodeDecodeError) -> tuple[str, int]:
-        strays[0] += err.end - err.start
-        return err.object[err.start:err.end].decode("cp1252", errors="replace"), err.end
-
-    codecs.register_error("roi_core_stray_cp1252", _stray)
-    text = data.decode("utf-8-sig", errors="roi_core_stray_cp1252")
+    # Bytes that are not UTF-8 come back as lone surrogates (U+DC80..U+DCFF).
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    strays = len(_STRAY.findall(text))
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if non_ascii - strays[0] > strays[0]:
-        return text
+    if non_ascii - strays > strays:
+        return _STRAY.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode(
+            "cp1252", errors="replace"), text)
     # What French Excel writes with "CSV (séparateur : point-virgule)".
     return data.decode("cp1252", errors="replace")
 
