@@ -179,3 +179,18 @@ def test_cli_child_death_is_exit_2(tmp_path) -> None:
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ok.csv: the file cannot be read"), last
+
+
+@pytest.mark.parametrize("notebook, call", [
+    ("roi_explorer.py", "isolated.load_bytes(_file.contents, _file.name, "
+                        "max_bytes=MAX_UPLOAD_BYTES)"),
+    ("data_quality.py", "isolated.inspect_bytes(_file.contents, _file.name)"),
+    ("import_crm.py", "isolated.run(import_files, uploads"),
+    ("import_crm.py", "isolated.read_bytes(uploads[0][1], uploads[0][0])"),
+])
+def test_notebook_uploads_are_read_out_of_process(notebook: str, call: str) -> None:
+    # The upload paths of the served notebooks go through roi_core.io.isolated (the meeting
+    # app's is driven for real in tests/test_hostile_browser.py).
+    from conftest import NOTEBOOKS
+
+    assert call in (NOTEBOOKS / notebook).read_text(encoding="utf-8")
