@@ -169,8 +169,9 @@ def test_cli_exits_2_with_one_message_for_every_hostile_file(tmp_path) -> None:
 def test_cli_child_death_is_exit_2(tmp_path) -> None:
     # A command whose process is killed (here: out of its memory limit) still ends in one
     # line and exit 2, never 134.
-    path = tmp_path / "ok.csv"
-    path.write_text("Campagne;Canal;Coût;Leads;Clients\nA;Emailing;100;10;1\n")
+    path = tmp_path / "ok.csv"  # 300 000 rows: reading them needs more than 1 MB
+    path.write_text("Campagne;Canal;Coût;Leads;Clients\n"
+                    + "".join(f"C{i};Emailing;100;10;1\n" for i in range(300_000)))
     env = {"ROI_CLI_MEMORY_MB": "1", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-m", "roi_core", "kpis", str(path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=300,

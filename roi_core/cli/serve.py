@@ -6,7 +6,8 @@ allocating thread its own malloc arena and keeps what an arena once held: over 3
 that each uploaded a workbook and closed, the server grew by 6.6 MB a session
 (``benchmarks/bench_sessions.py``). With the arenas capped (``MALLOC_ARENA_MAX=2``, set
 before the process starts: it cannot be changed once threads run) new sessions reuse what
-ended sessions gave back: 1.3 MB a session, 0.3 MB over the last 15. This command sets it, and a session TTL, then becomes ``marimo run``.
+ended sessions gave back: 1.3 MB a session, 0.3 MB over the last 15. This command sets
+it, and a session TTL, then becomes ``marimo run``.
 """
 
 from __future__ import annotations
