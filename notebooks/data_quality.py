@@ -10,7 +10,7 @@ with app.setup:
     from roi_core.app.sources import default_workbook
     from roi_core.charts.quality import SEVERITY_LABELS, findings_by_sheet_chart
     from roi_core.errors import InputError
-    from roi_core.io import MAX_FILE_BYTES, inspect_bytes, inspect_workbook
+    from roi_core.io import MAX_FILE_BYTES, inspect_workbook, isolated
     from roi_core.quality import (
         audit_inspection,
         finding_rows,
@@ -89,7 +89,9 @@ def _(upload):
     try:
         if upload.value:
             _file = upload.value[0]
-            inspection, source_name = inspect_bytes(_file.contents, _file.name), _file.name
+            # Read in a child process with memory/CPU limits (issue 13).
+            inspection = isolated.inspect_bytes(_file.contents, _file.name)
+            source_name = _file.name
         elif DEFAULT_WORKBOOK.exists():
             inspection = inspect_workbook(DEFAULT_WORKBOOK)
             source_name = DEFAULT_WORKBOOK.name

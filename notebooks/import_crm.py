@@ -13,14 +13,14 @@ with app.setup:
     from roi_core.importers import (
         PRESETS,
         ColumnMapping,
-        import_files,
+        import_files_noted,
         parse_margin_rate,
         suggest_mapping,
         write_workbook,
     )
     from roi_core.importers.localize import LOCALES
     from roi_core.importers.mapping import mapping_from_form
-    from roi_core.io import MAX_FILE_BYTES, inspect_bytes, read_bytes
+    from roi_core.io import MAX_FILE_BYTES, inspect_bytes, isolated
     from roi_core.quality import audit_inspection, quality_badge
     from roi_core.safety import downloads_allowed
     from roi_core.schema import SHEETS
@@ -103,7 +103,7 @@ def _(loaded_mapping, mapping_mode, target, uploads):
     _headers: list[str] = []
     if mapping_mode and uploads:
         try:
-            _headers = read_bytes(uploads[0][1], uploads[0][0])[0].headers
+            _headers = isolated.read_bytes(uploads[0][1], uploads[0][0])[0].headers
         except InputError as _exc:
             _shown = mo.callout(str(_exc), kind="danger")
     if _headers:
@@ -151,11 +151,14 @@ def _(form, locale, rules, target):
 def _(locale, mapping, mapping_mode, margin, source, uploads):
     mo.stop(not uploads, mo.callout("Déposez au moins un export.", kind="info"))
     mo.stop(mapping_mode and mapping is None)
-    _notes = []  # what the import guessed: shown here, kept in the workbook for the audit
     try:
-        sheets = import_files(uploads, source.value, locale=locale.value,
-                              margin_rate=parse_margin_rate(margin.value), mapping=mapping,
-                              notes=_notes)
+        # Read in a child process with memory/CPU limits, sizes checked here (issue 13).
+        for _name, _data in uploads:
+            isolated.check_size(_data, _name)
+        sheets, _notes = isolated.run(import_files_noted, uploads, source.value,
+                                      name=uploads[0][0],
+                                      kwargs={"locale": locale.value, "mapping": mapping,
+                                              "margin_rate": parse_margin_rate(margin.value)})
         workbook_bytes = write_workbook(sheets, notes=_notes)
     except InputError as _exc:
         mo.stop(True, mo.callout(mo.md(f"**Import impossible** — {_exc}"), kind="danger"))

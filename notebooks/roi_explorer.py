@@ -19,7 +19,7 @@ with app.setup:
     from roi_core.errors import InputError
     from roi_core.facts import filter_facts
     from roi_core.formatting import LANGS, label
-    from roi_core.io import load_bytes, load_workbook
+    from roi_core.io import isolated, load_workbook
     from roi_core.kpis import compute_kpis
 
     # Deployment settings (environment, read once per session).
@@ -85,7 +85,8 @@ def _(lang, set_dataset, set_load_error, upload):
     if upload.value:
         _file = upload.value[0]
         try:
-            _loaded = load_bytes(_file.contents, _file.name)
+            # Read in a child process with memory/CPU limits, size checked here (issue 13).
+            _loaded = isolated.load_bytes(_file.contents, _file.name, max_bytes=MAX_UPLOAD_BYTES)
         except InputError as _err:
             set_load_error(str(_err))
         except Exception:  # noqa: BLE001 - never a traceback on screen
@@ -257,10 +258,9 @@ def _(dataset, lang):
 @app.cell
 def _(dataset, facts, lang):
     _months = facts["month"].dropna().nunique()
-    source_line = mo.md(
-        f"**{view.text('source', lang)}** : `{dataset.source}` — "
-        f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
-    )
+    # The file's name is the viewer's text: shown escaped, never inside markdown (issue 13).
+    source_line = mo.Html(view.source_line_html(
+        dataset.source, lang, campaigns=facts["campaign_id"].nunique(), months=_months))
     return (source_line,)
 
 

@@ -75,6 +75,7 @@ class Dataset:
       ``activities`` when the workbook has no funnel sheet (``funnel_source == "derived"``).
     - ``deals``, ``touchpoints``, ``activities``: as typed, possibly empty.
     - ``source``: the file's name; ``sheet_names``: canonical sheet -> the user's tab name.
+    - ``notes``: what the loader changed on the way (for the audit).
     """
 
     campaigns: pd.DataFrame
@@ -87,6 +88,9 @@ class Dataset:
     sheet_names: dict[str, str] = field(default_factory=dict)
     funnel_source: str = "sheet"
     currency: str = "EUR"
+    # What the loader changed on the way (``roi_core.problems.Problem`` s: ids respelled
+    # "2.0" -> "2"), listed by the audit as information.
+    notes: tuple = ()
 
     def replace(self, **changes: object) -> Dataset:
         """A copy with some frames swapped (datasets are never mutated in place)."""

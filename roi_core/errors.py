@@ -69,6 +69,12 @@ class InputError(ValueError):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[object, tuple[str, dict[str, object]]]:
+        # Pickled whole (a child process that read a file sends it back), location included.
+        fields = {k: getattr(self, k) for k in ("file", "sheet", "row", "column", "expected",
+                                                "more")}
+        return _rebuild, (self.problem, fields)
+
     def located(self, **where: object) -> InputError:
         """A copy with missing location fields filled in (the caller knows the file, say)."""
         fields = {k: getattr(self, k) for k in ("file", "sheet", "row", "column", "expected")}
@@ -76,3 +82,7 @@ class InputError(ValueError):
             if fields.get(key) is None:
                 fields[key] = value
         return InputError(self.problem, more=self.more, **fields)  # type: ignore[arg-type]
+
+
+def _rebuild(problem: str, fields: dict[str, object]) -> InputError:
+    return InputError(problem, **fields)  # type: ignore[arg-type]

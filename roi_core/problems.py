@@ -47,6 +47,13 @@ class Sink:
 
     def __init__(self, problems: list[Problem] | None) -> None:
         self.problems = problems
+        self.notes: list[Problem] = []  # what the loader changed on the way, never raised
+
+    def note(self, rule: str, error: InputError, sheet: str | None, rows: object = (),
+             **details: object) -> None:
+        """Record a change the loader made (an id respelled), strict or lenient alike."""
+        clean = tuple(int(r) for r in rows if r is not None and str(r) != "<NA>")  # type: ignore[attr-defined]
+        self.notes.append(Problem(rule, sheet, clean, error, details))
 
     @property
     def strict(self) -> bool:

@@ -79,6 +79,38 @@ RULES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         "en": ("{count} cell(s) of '{column}' cannot be read as {expected} "
                "(e.g. '{value}').",
                "Correct these cells: {expected}, or leave them blank if unknown.")}),
+    "error_cell": ("error", {
+        "fr": ("{count} cellule(s) de « {column} » contiennent une erreur Excel (par ex. "
+               "« {value} ») là où il faut {expected_fr}.",
+               "Corrigez la formule, ou laissez la cellule vide si la valeur est inconnue."),
+        "en": ("{count} cell(s) of '{column}' hold an Excel error (e.g. '{value}') where "
+               "{expected} belongs.",
+               "Correct the formula, or leave the cell blank if the value is unknown.")}),
+    "ambiguous_number": ("error", {
+        "fr": ("{count} nombre(s) de « {column} » se lisent de deux façons (par ex. "
+               "« {value} » : {thousands} ou {decimal}) et aucune cellule de la colonne ne "
+               "tranche.",
+               "Saisissez ces nombres sans séparateur de milliers (1500 ou 1,5)."),
+        "en": ("{count} number(s) of '{column}' read two ways (e.g. '{value}': {thousands} "
+               "or {decimal}) and no cell of the column decides.",
+               "Type these numbers without a thousands separator (1500 or 1.5).")}),
+    "value_too_large": ("error", {
+        "fr": ("{count} valeur(s) de « {column} » dépassent 10^15 (par ex. {value}).",
+               "Corrigez la saisie : une faute de frappe ou une formule qui déborde."),
+        "en": ("{count} value(s) of '{column}' are beyond 10^15 (e.g. {value}).",
+               "Correct the cell: a typo, or a formula that overflows.")}),
+    "duplicate_column": ("error", {
+        "fr": ("La colonne « {column} » apparaît {count} fois (colonnes {value}).",
+               "Gardez une seule colonne de ce nom : renommez ou supprimez la copie."),
+        "en": ("The column '{column}' appears {count} times (columns {value}).",
+               "Keep one column of that name: rename or delete the copy.")}),
+    "id_normalised": ("info", {
+        "fr": ("{count} identifiant(s) de « {column} » saisis comme « {value} » sont lus "
+               "« {shown} », comme le même nombre ailleurs.",
+               "Rien à faire ; saisissez-les « {shown} » pour lever le doute."),
+        "en": ("{count} id(s) of '{column}' typed as '{value}' are read as '{shown}', like "
+               "the same number elsewhere.",
+               "Nothing to do; type them as '{shown}' to remove the doubt.")}),
     "unknown_value": ("error", {
         "fr": ("{count} cellule(s) de « {column} » portent une valeur inconnue "
                "(par ex. « {value} »).",
@@ -522,6 +554,7 @@ def audit(data: Dataset, problems: Sequence[Problem] = (), lang: str = "fr") -> 
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     findings = [_from_problem(p, lang, data) for p in problems]
+    findings.extend(_from_problem(p, lang, data) for p in getattr(data, "notes", ()))
     for check in _CHECKS:
         findings.extend(check(data, lang))
     order = {s: i for i, s in enumerate(SEVERITIES)}

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -642,12 +643,47 @@ def to_json(levers: Levers) -> str:
                       indent=2, ensure_ascii=False)
 
 
+MAX_JSON_BYTES = 256 * 1024  # a saved scenario is a few kilobytes
+MAX_JSON_DEPTH = 20
+
+
+def _json_depth(text: str | bytes) -> int:
+    """The deepest nesting of brackets outside strings (counted without parsing).
+
+    >>> _json_depth('{"a": [1, {"b": "[[["}]}')
+    3
+    """
+    raw = text.encode("utf-8", errors="replace") if isinstance(text, str) else bytes(text)
+    bare = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", raw)
+    step = np.zeros(256, dtype=np.int64)
+    step[[ord("["), ord("{")]] = 1
+    step[[ord("]"), ord("}")]] = -1
+    codes = np.frombuffer(bare, dtype=np.uint8)
+    return int(np.cumsum(step[codes]).max(initial=0))
+
+
 def from_json(text: str | bytes, name: str = "scenario.json") -> Levers:
     """Levers from a ``to_json`` document; anything else raises ``InputError``.
 
+    The document is bounded before it is parsed: at most ``MAX_JSON_BYTES`` bytes and
+    ``MAX_JSON_DEPTH`` levels of nesting (a saved scenario has three), so that a file nested
+    30 000 levels deep is a plain message, never a recursion error.
+
     >>> from_json(to_json(Levers(win_rate=0.5))).win_rate
     0.5
+    >>> from_json("[" * 30_000, "deep.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    roi_core.errors.InputError: deep.json: the document is nested 30000 levels deep, ...
     """
+    size = len(text)
+    if size > MAX_JSON_BYTES:
+        raise InputError(f"the document is {size} bytes, over the limit of {MAX_JSON_BYTES}",
+                         file=name, expected="a scenario saved by the app")
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(f"the document is nested {depth} levels deep, over the limit of "
+                         f"{MAX_JSON_DEPTH}", file=name, expected="a scenario saved by the app")
     try:
         doc = json.loads(text)
     except (ValueError, UnicodeDecodeError) as exc:

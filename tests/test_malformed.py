@@ -58,6 +58,17 @@ EXPECTED = {
                                      True),
     "unknown_activity_type.xlsx": ("'pigeon voyageur' is not a known value", True),
     "rate_as_whole_number.xlsx": ("'40' means 4000 %, outside 0–100 %", True),
+    "far_corner.xlsx": ("the sheet's cells reach XFD1048576", False),
+    "mid_range.xlsx": ("a used range of 52 000 000 cells", False),
+    "huge_shared_string.xlsx": ("a text of more than 32 767 characters", False),
+    "forged_shared_string_count.xlsx": ("declares 4 000 000 000 shared texts", False),
+    "excel_error_cell.xlsx": ("row 3, column 'Montant': the cell holds the Excel error "
+                              "'#DIV/0!'", True),
+    "error_as_text.csv": ("line 2, column 'Leads': the cell holds the Excel error '#N/A'", True),
+    "ambiguous_thousands.csv": ("'1.500' reads as 1500 (a thousands separator) or as 1.5", True),
+    "amount_1e308.csv": ("line 2, column 'Coût': 1e308 is beyond 10^15", True),
+    "duplicate_montant_column.csv": ("line 1, column 'Montant': the column 'Montant' appears "
+                                     "2 times (columns C and D)", True),
 }
 
 

@@ -18,6 +18,7 @@ from roi_core.shared import allocation_label, group_label
 
 __all__ = [
     "TEXT",
+    "source_line_html",
     "CARD_KPIS",
     "TABLE_KPIS",
     "text",
@@ -270,6 +271,21 @@ def table_html(frame: pd.DataFrame) -> str:
                    for row in frame.to_numpy(dtype=object).tolist())
     return (f'<table class="roi-table"><thead><tr>{cells("th", list(frame.columns))}</tr>'
             f"</thead><tbody>{body}</tbody></table>")
+
+
+def source_line_html(source: str, lang: str, **counts: object) -> str:
+    """The "Fichier affiché" line: the file's name shown as text, never as markdown.
+
+    A name is the viewer's text: a backtick, an asterisk or a tag in it stays as typed.
+
+    >>> print(source_line_html("a`b<i>.xlsx", "en"))
+    <span class="roi-source"><b>File shown</b>: <code>a`b&lt;i&gt;.xlsx</code></span>
+    """
+    detail = text("campaigns_months", lang, **counts) if counts else ""
+    sep = " : " if lang == "fr" else ": "
+    return (f'<span class="roi-source"><b>{html.escape(text("source", lang))}</b>{sep}'
+            f"<code>{html.escape(source)}</code>"
+            + (f" — {html.escape(detail)}" if detail else "") + "</span>")
 
 
 def message_html(message: str, kind: str = "danger") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -50,8 +51,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse and run a command. From the shell (``argv`` None) the command runs in a child
+    process with memory and CPU limits (``roi_core.io.isolated``): a file that makes the
+    reader abort or exhaust memory ends in one message and exit 2, like any bad file."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    isolate = getattr(args, "isolate", True)  # ``serve`` becomes a server: not a child
+    if argv is None and isolate and os.environ.get("ROI_CLI_ISOLATE", "1") != "0":
+        from roi_core.io.isolated import run
+
+        name = str(getattr(args, "workbook", None) or " ".join(
+            str(f) for f in getattr(args, "files", None) or []))
+        try:
+            return int(run(_dispatch, args, name=Path(name).name if name else "", fork=True,
+                           memory_bytes=int(os.environ.get("ROI_CLI_MEMORY_MB", "4096")) * 2**20,
+                           cpu_seconds=int(os.environ.get("ROI_CLI_CPU_SECONDS", "900")),
+                           wall_seconds=int(os.environ.get("ROI_CLI_WALL_SECONDS", "1800"))))
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:

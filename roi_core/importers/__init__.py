@@ -66,6 +66,7 @@ __all__ = [
     "PRESETS",
     "ColumnMapping",
     "import_files",
+    "import_files_noted",
     "import_tables",
     "assemble",
     "write_workbook",
@@ -246,3 +247,11 @@ def parse_margin_rate(text: str | None) -> float | None:
         raise InputError(f"the margin rate '{text}' is not a rate between 0 and 100 %",
                          expected="a rate such as 40 % or 0,4")
     return float(values.iat[0])
+
+
+def import_files_noted(paths: Sequence[str | Path] | Sequence[tuple[str, bytes]], vendor: str,
+                       **options: object) -> tuple[dict[str, pd.DataFrame], list[ImportNote]]:
+    """``import_files`` returning its notes beside the sheets: a child process
+    (``roi_core.io.isolated``) cannot fill the caller's ``notes`` list."""
+    notes: list[ImportNote] = []
+    return import_files(paths, vendor, notes=notes, **options), notes  # type: ignore[arg-type]

@@ -24,6 +24,12 @@ __all__ = [
     "parse_month",
     "parse_text",
     "parse_id",
+    "id_changes",
+    "ambiguous_numbers",
+    "decimal_mark",
+    "readings",
+    "EXCEL_ERRORS",
+    "MAX_AMOUNT",
     "parse_enum",
     "is_blank",
 ]
@@ -31,6 +37,12 @@ __all__ = [
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009']")
 _CURRENCY = re.compile(r"(€|eur(?:os?)?|\$|usd|£|gbp|chf|ht|ttc)", re.IGNORECASE)
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# What Excel shows in a cell whose formula failed (as a cached value, or typed as text).
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
+# Amounts and counts beyond this are typos or overflows (sums of them would be infinite).
+MAX_AMOUNT = 1e15
 
 _MONTHS_FR = {
     "janvier": 1, "janv": 1, "jan": 1, "january": 1,
@@ -107,6 +119,78 @@ def _number_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return s, percent
 
 
+# One separator followed by exactly three digits: "1.500" is 1 500 (a thousands separator)
+# or 1,5 (a decimal mark with a trailing zero), depending on who typed it.
+_AMBIGUOUS = re.compile(r"^[-+]?[1-9][0-9]{0,2}[.,][0-9]{3}$")
+_COMMA_DECIMAL = re.compile(r"^[-+]?[0-9]*,(?:[0-9]{1,2}|[0-9]{4,})$|\.[0-9]{3},[0-9]*$"
+                            r"|^[-+]?[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]*)?$|^[-+]?0,[0-9]+$")
+_DOT_DECIMAL = re.compile(r"^[-+]?[0-9]*\.(?:[0-9]{1,2}|[0-9]{4,})$|,[0-9]{3}\.[0-9]*$"
+                          r"|^[-+]?[0-9]{1,3}(?:,[0-9]{3}){2,}(?:\.[0-9]*)?$|^[-+]?0\.[0-9]+$")
+
+
+def _bare(text: pd.Series) -> pd.Series:
+    """Number text without spaces, currency, percent sign or accounting parentheses."""
+    s = text.str.replace(_SPACES, "", regex=True).str.replace(_CURRENCY, "", regex=True)
+    return s.str.strip("%").str.strip("()")
+
+
+def decimal_mark(texts: pd.Series) -> str | None:
+    """The decimal mark a column of number texts shows: "," or ".", None when no cell says.
+
+    Raises ``ValueError`` when cells show both ("66,70" and "12.25" in one column).
+
+    >>> decimal_mark(pd.Series(["66,70", "1.500"])), decimal_mark(pd.Series(["1.500"]))
+    (',', None)
+    """
+    bare = _bare(texts.astype(str))
+    comma = bool(bare.str.contains(_COMMA_DECIMAL).any())
+    dot = bool(bare.str.contains(_DOT_DECIMAL).any())
+    if comma and dot:
+        raise ValueError("both decimal marks")
+    return "," if comma else "." if dot else None
+
+
+def ambiguous_numbers(raw: pd.Series) -> np.ndarray:
+    """Cells whose reading depends on the decimal mark, and that the column does not decide.
+
+    "1.500" and "1,500" read as 1 500 or as 1,5. The column decides when another of its
+    cells shows the mark ("66,70": a comma; "12.25": a dot); otherwise these cells are
+    refused with both readings shown (``parse_number`` gives them as unreadable), never
+    guessed.
+
+    >>> ambiguous_numbers(pd.Series(["1.500", "1,500", "7"], dtype=object)).tolist()
+    [True, True, False]
+    >>> ambiguous_numbers(pd.Series(["1.500", "66,70"], dtype=object)).tolist()
+    [False, False]
+    """
+    values = raw.to_numpy(dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in values), bool, len(values))
+    out = np.zeros(len(values), dtype=bool)
+    if not is_text.any():
+        return out
+    text = pd.Series(values[is_text], dtype=object).astype(str)
+    amb = _bare(text).str.contains(_AMBIGUOUS).to_numpy()
+    if not amb.any():
+        return out
+    try:
+        mark = decimal_mark(text[~amb])
+    except ValueError:
+        mark = None
+    if mark is None:
+        out[np.flatnonzero(is_text)[amb]] = True
+    return out
+
+
+def readings(text: str) -> tuple[float, float]:
+    """The two readings of an ambiguous number: (thousands separator, decimal mark).
+
+    >>> readings("1.500")
+    (1500.0, 1.5)
+    """
+    bare = _bare(pd.Series([text])).iloc[0]
+    return float(re.sub(r"[.,]", "", bare)), float(bare.replace(",", "."))
+
+
 def parse_number(raw: pd.Series, *,
                  percent_is_fraction: bool = True) -> tuple[pd.Series, np.ndarray]:
     """Read numbers typed the French way: "8 000 €", "66,70", "1.234,56", "40 %".
@@ -131,7 +215,22 @@ def parse_number(raw: pd.Series, *,
     if is_text.any():
         # Cleaned once per distinct text: a column repeats few spellings over many rows.
         codes, uniques = pd.factorize(raw[is_text].astype(str).to_numpy(dtype=object))
-        cleaned, percent = _number_text(pd.Series(uniques, dtype=object).astype(str))
+        texts = pd.Series(uniques, dtype=object).astype(str)
+        cleaned, percent = _number_text(texts)
+        amb = _bare(texts).str.contains(_AMBIGUOUS).to_numpy()
+        if amb.any():
+            # "1.500" or "1,500": the column's other cells decide the decimal mark for all.
+            try:
+                mark = decimal_mark(texts[~amb])
+            except ValueError:
+                mark = None
+            bare = _bare(texts[amb])
+            if mark is None:
+                cleaned[amb] = "ambiguous"  # unreadable: shown with both readings
+            else:
+                thousands = "." if mark == "," else ","
+                cleaned[amb] = bare.str.replace(thousands, "", regex=False).str.replace(
+                    ",", ".", regex=False)
         nums = pd.to_numeric(cleaned, errors="coerce").astype(float)
         if percent_is_fraction:
             nums = nums.where(~percent, nums / 100.0)
@@ -317,7 +416,37 @@ def _cell_text(value: object) -> object:
     return " ".join(str(value).replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
-parse_id = parse_text
+_INTEGRAL_TEXT = re.compile(r"^[-+]?[0-9]+[.,]0+$")
+
+
+def parse_id(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Ids as text, one spelling per number: 2, 2.0 and the text "2.0" or "2,0" all give "2".
+
+    A campaign id typed as a number in one sheet and as text in another must still match
+    (``id_changes`` says which cells were respelled, for the audit).
+
+    >>> parse_id(pd.Series([2.0, "2.0", "2,00", " C-7 ", None], dtype=object))[0].tolist()
+    ['2', '2', '2', 'C-7', None]
+    """
+    text, bad = parse_text(raw)
+    return _map_unique(text, _id_spelling), bad
+
+
+def _id_spelling(value: object) -> object:
+    if isinstance(value, str) and _INTEGRAL_TEXT.match(value):
+        return str(int(re.split(r"[.,]", value)[0]))
+    return value
+
+
+def id_changes(raw: pd.Series) -> np.ndarray:
+    """Cells typed as text whose id ``parse_id`` respells ("2.0" -> "2").
+
+    >>> id_changes(pd.Series(["2.0", 2.0, "C1"], dtype=object)).tolist()
+    [True, False, False]
+    """
+    values = raw.to_numpy(dtype=object)
+    return np.fromiter((isinstance(v, str) and bool(_INTEGRAL_TEXT.match(v.strip()))
+                        for v in values), bool, len(values))
 
 
 def parse_enum(raw: pd.Series, spellings: dict[str, tuple[str, ...]]) -> tuple[

@@ -159,7 +159,8 @@ def dataset_from_tables(tables: list[RawTable], source: str = "", *,
     campaigns, touchpoints = _unify_channels(campaigns, touchpoints)
     return Dataset(campaigns=campaigns, costs=costs, funnel=funnel, deals=deals,
                    touchpoints=touchpoints, activities=activities, source=source,
-                   sheet_names=sheet_names, funnel_source=funnel_source)
+                   sheet_names=sheet_names, funnel_source=funnel_source,
+                   notes=tuple(sink.notes))
 
 
 def _empty_dataset(source: str) -> Dataset:
@@ -257,6 +258,7 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
     """
     sink = sink or Sink(None)
     positions = _map_headers(table, sheet)
+    _report_duplicate_columns(table, sheet, sink)
     for col in sheet.columns:
         if col.required and col.name not in positions:
             sink.report("missing_column", _missing_column(table, col), sheet.name, (),
@@ -279,10 +281,42 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
             else:
                 noun = {"date": "a date", "month": "a month", "rate": "a percentage"}.get(
                     col.kind, "a number")
-                _report_cells(sink, "unreadable_cell", table, sheet, pos, bad,
-                              _cell_error(table, pos, bad, "'{value}' is not " + noun,
-                                          _EXPECTED.get(col.kind)), col, expected=noun)
+                raw = table.cells[pos].reset_index(drop=True)
+                errors = _map_excel_errors(raw) & bad
+                ambiguous = (cells.ambiguous_numbers(raw) & bad
+                             if col.kind in ("count", "money", "number", "rate")
+                             else np.zeros(len(bad), dtype=bool))
+                if errors.any():
+                    _report_cells(sink, "error_cell", table, sheet, pos, errors,
+                                  _cell_error(table, pos, errors, "the cell holds the Excel "
+                                              "error '{value}', not " + noun,
+                                              "the formula corrected, or the cell left blank "
+                                              "if unknown"), col, expected=noun)
+                if ambiguous.any():
+                    first = _show(raw.iat[int(np.flatnonzero(ambiguous)[0])])
+                    big, small = cells.readings(first)
+                    _report_cells(sink, "ambiguous_number", table, sheet, pos, ambiguous,
+                                  _cell_error(table, pos, ambiguous, "'{value}' reads as "
+                                              f"{big:g} (a thousands separator) or as "
+                                              f"{small:g} (a decimal mark), and no cell of "
+                                              "the column says which",
+                                              "the numbers typed without a thousands "
+                                              "separator (1500 or 1,5)"), col,
+                                  thousands=f"{big:g}", decimal=f"{small:g}")
+                rest = bad & ~errors & ~ambiguous
+                if rest.any():
+                    _report_cells(sink, "unreadable_cell", table, sheet, pos, rest,
+                                  _cell_error(table, pos, rest, "'{value}' is not " + noun,
+                                              _EXPECTED.get(col.kind)), col, expected=noun)
         if col.kind in ("count", "money", "number"):
+            huge = (values.abs() > cells.MAX_AMOUNT).to_numpy()
+            if huge.any():
+                # Beyond 10^15 it is a typo or an overflow; sums of such would be infinite.
+                _report_cells(sink, "value_too_large", table, sheet, pos, huge,
+                              _cell_error(table, pos, huge, "{value} is beyond 10^15",
+                                          _EXPECTED[col.kind]), col)
+                values = values.mask(huge)
+                bad = bad | huge  # reported: not "blank" in the checks that follow
             negative = (values < 0).to_numpy()
             if negative.any():
                 _report_cells(sink, "negative_value", table, sheet, pos, negative,
@@ -301,6 +335,17 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
                                           "a rate between 0 % and 100 %, such as 40 % (or 0,4)"),
                               col, shown=shown)
                 values = values.mask(out_of_range)
+        if col.kind == "id":
+            respelled = cells.id_changes(table.cells[pos])
+            if respelled.any():
+                idx = np.flatnonzero(respelled)
+                first = table.cells[pos].iat[int(idx[0])]
+                sink.note("id_normalised", InputError(
+                    f"'{_show(first)}' read as the id '{values.iat[int(idx[0])]}'",
+                    file=table.file, sheet=table.sheet, row=int(table.rows[idx[0]]),
+                    column=table.headers[pos]), sheet.name, table.rows[idx],
+                    column=table.headers[pos], canonical=col.name, value=_show(first),
+                    shown=str(values.iat[int(idx[0])]), count=len(idx))
         if bad.any():
             unreadable[col.name] = bad
         out[col.name] = values
@@ -320,6 +365,48 @@ def _typed_frame(table: RawTable, sheet: Sheet, sink: Sink | None = None) -> pd.
     frame.attrs["positions"] = {k: table.headers[v] for k, v in positions.items()}
     frame.attrs["unreadable"] = unreadable
     return frame
+
+
+def _map_excel_errors(raw: pd.Series) -> np.ndarray:
+    values = raw.to_numpy(dtype=object)
+    return np.fromiter((isinstance(v, str) and v.strip().upper() in cells.EXCEL_ERRORS
+                        for v in values), bool, len(values))
+
+
+def _report_duplicate_columns(table: RawTable, sheet: Sheet, sink: Sink) -> None:
+    """Two headers that name the same column ("Montant" twice): which one counts is a guess."""
+    seen: dict[str, list[int]] = {}
+    for pos, header in enumerate(table.headers):
+        key = normalize_label(header)
+        col = sheet.by_key.get(key) or sheet.by_key.get(_strip_decorations(key))
+        if col is not None:
+            seen.setdefault(f"{col.name}\0{key}", []).append(pos)
+    for key, where in seen.items():
+        if len(where) > 1:
+            letters = " and ".join(_letter(p) for p in where)
+            header = table.headers[where[0]]
+            sink.report("duplicate_column", InputError(
+                f"the column '{header}' appears {len(where)} times (columns {letters})",
+                file=table.file, sheet=table.sheet, row=table.header_row, column=header,
+                expected="each column once (rename or delete the copy)"), sheet.name, (),
+                column=header, canonical=key.split("\0")[0], count=len(where),
+                value=letters)
+
+
+def _letter(pos: int) -> str:
+    from roi_core.io.read import _column_letter
+
+    return _column_letter(pos)
+
+
+def _rows_text(rows: list[int], shown: int = 10) -> str:
+    """Rows as a message shows them: at most the first ``shown``, then how many in all.
+
+    >>> _rows_text([2, 3]), _rows_text(list(range(2, 200_002)), 3)
+    ('rows 2, 3', 'rows 2, 3, 4, … (200000 rows in all)')
+    """
+    text = ", ".join(str(r) for r in rows[:shown])
+    return f"rows {text}" + (f", … ({len(rows)} rows in all)" if len(rows) > shown else "")
 
 
 def _report_cells(sink: Sink, rule: str, table: RawTable, sheet: Sheet, pos: int,
@@ -356,12 +443,14 @@ def _require_cells(frame: pd.DataFrame, table: RawTable, name: str, what: str,
 def _require_unique(frame: pd.DataFrame, table: RawTable, name: str, what: str,
                     sink: Sink | None = None, sheet: str | None = None) -> None:
     dup = frame[name].duplicated(keep=False) & frame[name].notna()
-    for value in pd.unique(frame.loc[dup, name]):
-        rows = frame.loc[frame[name] == value, "row"].tolist()
+    # Rows grouped once (a loop of comparisons would be quadratic in the duplicates).
+    groups = frame.loc[dup].groupby(name, sort=False)["row"]
+    for value, rows_of in groups:
+        rows = rows_of.tolist()
         (sink or Sink(None)).report(
             "duplicate_id", InputError(
-                f"the {what} '{value}' appears {len(rows)} times (rows "
-                f"{', '.join(str(r) for r in rows)})", file=table.file,
+                f"the {what} '{value}' appears {len(rows)} times ({_rows_text(rows)})",
+                file=table.file,
                 sheet=table.sheet, row=int(rows[1]),
                 column=_header(table, frame, name), expected=f"each {what} once"),
             sheet, rows, column=_header(table, frame, name), canonical=name, value=str(value),
@@ -455,8 +544,8 @@ def _resolve_funnel(frame: pd.DataFrame, table: RawTable,
         rows = same["row"].tolist()
         when = "" if pd.isna(first["month"]) else f" for {first['month']:%Y-%m}"
         sink.report("duplicate_funnel_row", InputError(
-            f"campaign '{first['campaign_id']}' has {len(rows)} funnel rows{when} (rows "
-            f"{', '.join(map(str, rows))})", file=table.file,
+            f"campaign '{first['campaign_id']}' has {len(rows)} funnel rows{when} "
+            f"({_rows_text(rows)})", file=table.file,
             sheet=table.sheet, row=int(rows[1]),
             column=_header(table, frame, "campaign_id"),
             expected="one row per campaign (and month)"), "funnel", rows,
@@ -571,10 +660,10 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
             count=int(no_cost.sum()))
     keys = ["campaign_id", "month"]
     dup = frame.duplicated(keys, keep=False) & frame["campaign_id"].notna()
-    for value in pd.unique(frame.loc[dup, "campaign_id"]):
-        rows = frame.loc[dup & (frame["campaign_id"] == value), "row"].tolist()
+    for value, rows_of in frame.loc[dup].groupby("campaign_id", sort=False)["row"]:
+        rows = rows_of.tolist()
         sink.report("duplicate_id", InputError(
-            f"campaign '{value}' appears {len(rows)} times (rows {', '.join(map(str, rows))})",
+            f"campaign '{value}' appears {len(rows)} times ({_rows_text(rows)})",
             file=table.file, sheet=sheet, row=int(rows[1]),
             column=positions.get("campaign_id") or positions.get("campaign"),
             expected="one row per campaign, or per campaign and month with a 'Mois' column"),
@@ -624,7 +713,8 @@ def _from_single_table(table: RawTable, source: str, sink: Sink | None = None) -
     targets = frame.groupby("campaign_id", sort=False)["targets"].sum(min_count=1)
     campaigns["targets"] = campaigns["campaign_id"].map(targets).astype(float)
     return Dataset(campaigns=campaigns.reset_index(drop=True), costs=costs, funnel=funnel,
-                   source=source, sheet_names=names, funnel_source="sheet")
+                   source=source, sheet_names=names, funnel_source="sheet",
+                   notes=tuple(sink.notes))
 
 
 def typed_sheet(table: RawTable, name: str) -> pd.DataFrame:

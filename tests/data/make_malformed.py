@@ -97,6 +97,8 @@ def external_entity() -> bytes:
 
 
 def files() -> dict[str, bytes]:
+    import hostile_files as hostile
+
     valid = xlsx(company())
     simple = "Campagne;Canal;Coût;Leads;Clients\n"
     return {
@@ -139,6 +141,18 @@ def files() -> dict[str, bytes]:
             [c for i, c in enumerate(r) if i != 2] for r in company()["Campagnes"]])),
         "unknown_activity_type.xlsx": xlsx(edit("Activités", 1, 3, "pigeon voyageur")),
         "rate_as_whole_number.xlsx": xlsx(edit("Entonnoir", 1, 7, 40)),
+        # Issue 13: small files that cost gigabytes, and cells once misread in silence.
+        "far_corner.xlsx": hostile.far_corner()[1],
+        "mid_range.xlsx": hostile.mid_range()[1],
+        "huge_shared_string.xlsx": hostile.huge_shared_string()[1],
+        "forged_shared_string_count.xlsx": hostile.many_shared_strings()[1],
+        "excel_error_cell.xlsx": xlsx(edit("Coûts", 2, 3, "#DIV/0!")),
+        "error_as_text.csv": (simple + "A;Emailing;100;#N/A;1\n").encode(),
+        "ambiguous_thousands.csv": (simple + "A;Emailing;1.500;10;1\nB;Emailing;1,500;3;1\n"
+                                    ).encode(),
+        "amount_1e308.csv": (simple + "A;Emailing;1e308;10;1\nB;Emailing;1e308;3;1\n").encode(),
+        "duplicate_montant_column.csv": b"Campagne;Canal;Montant;Montant;Leads;Clients\n"
+                                        b"A;Emailing;100;200;10;1\n",
     }
 
 
