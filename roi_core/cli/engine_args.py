@@ -45,6 +45,15 @@ def add_engine_arguments(p: argparse.ArgumentParser,
                    "local[*])")
     g.add_argument("--memory-limit", default="3GB",
                    help="DuckDB's memory limit before it spills to disk (default: 3GB)")
+    p.set_defaults(isolate=_isolate)
+
+
+def _isolate(args: argparse.Namespace) -> bool:
+    """Whether the command runs in the limited child of ``roi_core.cli.main``: not with an
+    engine or log files (the operator's own files, read by engines that bound their own
+    memory: DuckDB's limit, Spark's JVM, which cannot even start under an address-space
+    limit below its heap)."""
+    return args.engine is None and not _logs(args)
 
 
 def _logs(args: argparse.Namespace) -> list:

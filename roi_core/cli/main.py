@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     isolate = getattr(args, "isolate", True)  # ``serve`` becomes a server: not a child
+    if callable(isolate):  # a command that decides from its options (the large-log engines)
+        isolate = isolate(args)
     if argv is None and isolate and os.environ.get("ROI_CLI_ISOLATE", "1") != "0":
         from roi_core.io.isolated import run
 

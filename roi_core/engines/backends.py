@@ -274,6 +274,7 @@ def spark_session(master: str | None = None) -> Any:
                    .config("spark.driver.memory",
                            os.environ.get("ROI_SPARK_DRIVER_MEMORY", "4g"))
                    .config("spark.driver.host", "127.0.0.1")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.sql.shuffle.partitions", "8")
                    .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
     return builder.getOrCreate()
