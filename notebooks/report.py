@@ -10,8 +10,9 @@ def _():
 
     from roi_core.io import load_workbook
     from roi_core.outputs import report as rp
+    from roi_core.outputs import report_decide as rd
 
-    return load_workbook, mo, rp
+    return load_workbook, mo, rd, rp
 
 
 @app.cell
@@ -58,6 +59,24 @@ def _(figures, mo, rp):
 @app.cell
 def _(figures, mo, rp):
     mo.Html(rp.roi_html(figures))
+    return
+
+
+@app.cell
+def _(figures, mo, rd):
+    mo.Html(rd.review_html(figures))
+    return
+
+
+@app.cell
+def _(figures, mo, rd):
+    mo.Html(rd.advice_html(figures))
+    return
+
+
+@app.cell
+def _(figures, mo, rd):
+    mo.Html(rd.plan_html(figures))
     return
 
 

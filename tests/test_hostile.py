@@ -186,7 +186,7 @@ def test_cli_child_death_is_exit_2(tmp_path) -> None:
     ("roi_explorer.py", "isolated.load_bytes(_file.contents, _file.name, "
                         "max_bytes=MAX_UPLOAD_BYTES)"),
     ("data_quality.py", "isolated.inspect_bytes(_file.contents, _file.name)"),
-    ("import_crm.py", "isolated.run(import_files, uploads"),
+    ("import_crm.py", "isolated.run(import_files_noted, uploads"),
     ("import_crm.py", "isolated.read_bytes(uploads[0][1], uploads[0][0])"),
 ])
 def test_notebook_uploads_are_read_out_of_process(notebook: str, call: str) -> None:

@@ -88,7 +88,8 @@ def assert_self_contained(page: str) -> None:
 def test_the_report_is_one_self_contained_file(pages, name):
     page = pages[name]
     assert_self_contained(page)
-    assert page.count("<svg") == 3  # funnel, ROI by channel, ROI by month
+    # funnel, ROI by channel, ROI by month, ROI with its interval (advice), plan's cash
+    assert page.count("<svg") == 5
     assert "import marimo" not in page and "def _(" not in page  # no code shown
 
 
@@ -240,7 +241,8 @@ def test_the_simplest_form_without_dates(tmp_path):
                    "Mails;Emailing;3 000;2000;100;25;5;4000;35 %\n", encoding="utf-8")
     page = build_report(ReportParams(csv, made_at=MADE_AT))
     assert_self_contained(page)
-    assert page.count("<svg") == 2  # nothing dated: no ROI by month
+    # nothing dated: no ROI by month, no plan; funnel, ROI by channel, ROI with its interval
+    assert page.count("<svg") == 3
     shown = extract_figures(page)
     # The article's case study (8 000 €, 10 clients × 6 000 € × 40 %) plus the emailing line:
     # margin 24 000 + 7 000 = 31 000 for 11 000 of cost.

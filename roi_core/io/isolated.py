@@ -4,10 +4,13 @@ The served app runs every viewer's session in one server process: a reader that 
 (python-calamine panics and aborts when an allocation fails, which no ``except`` catches),
 runs out of memory or spins would take every viewer down with it. Here the bytes are read
 in a child process forked from a small server that has the readers imported
-(multiprocessing's ``forkserver``), with an address-space limit (``RLIMIT_AS``) and a
-CPU-time limit (``RLIMIT_CPU``), and a wall-clock deadline. Whatever happens to the child
-becomes one ``InputError`` naming the file; the child's memory is given back to the system
-when it exits, and the parent only ever holds the typed result.
+(multiprocessing's ``forkserver``), with a data-size limit (``RLIMIT_DATA``: the memory a
+process writes, heap and private mappings) and a CPU-time limit (``RLIMIT_CPU``), and a
+wall-clock deadline. Not an address-space limit (``RLIMIT_AS``): V8 (vl-convert's chart
+renderer, the report) and a JVM reserve address space they never use, and would not start.
+Whatever happens to the child becomes one ``InputError`` naming the file; the child's
+memory is given back to the system when it exits, and the parent only ever holds the typed
+result.
 
 The upload size limit is enforced here too, before any byte is sent to the child (the
 browser's limit is only a convenience of the page).
@@ -56,10 +59,10 @@ def _context() -> Any:
     return _CONTEXT
 
 
-def _virtual_size() -> int:
+def _data_size() -> int:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
+            if line.startswith("VmData:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -68,8 +71,8 @@ def _virtual_size() -> int:
 
 def _child(conn: Any, func: Callable[..., Any], args: tuple, kwargs: dict[str, object],
            memory: int, cpu: int) -> None:
-    limit = _virtual_size() + memory
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit = _data_size() + memory
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     try:
         outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
