@@ -153,15 +153,19 @@ def _markov_counts(frames: Frames, touches: Any, won: Any, conv: Any, order: int
     ordered = {f"l{i}": nw.col("channel").shift(i).over(*key, order_by=_ORDER)
                for i in range(1, order + 1)}
     ordered["following"] = nw.col("channel").shift(-1).over(*key, order_by=_ORDER)
-    # Kept: both group-bys below read it, and its window functions are the costly part.
-    steps = frames.materialize(journeys.with_columns(l0=nw.col("channel"), **ordered).select(
-        *lags, "following", "conv", "rev0", "mar0"), "roi_markov_steps")
-    into = frames.collect(steps.group_by(*lags).agg(nw.col("l0").count().alias("count")))
-    ends = frames.collect(steps.filter(nw.col("following").is_null())
-                          .group_by("conv", *lags[:order])
-                          .agg(nw.col("l0").count().alias("count"),
-                               nw.col("rev0").sum().alias("revenue"),
-                               nw.col("mar0").sum().alias("margin")))
+    # One group-by of every step by its states and whether it ends its journey: the two
+    # tables the chain needs (steps into each state; journeys ending in each) add up from it.
+    steps = journeys.with_columns(l0=nw.col("channel"), **ordered).with_columns(
+        last=nw.col("following").is_null().cast(nw.Int8))
+    grouped = frames.collect(steps.group_by(*lags, "last", "conv").agg(
+        nw.col("l0").count().alias("count"), nw.col("rev0").sum().alias("revenue"),
+        nw.col("mar0").sum().alias("margin")))
+    for col in lags:  # a missing lag is "before the journey", whatever the engine's null
+        grouped[col] = grouped[col].astype(object).where(grouped[col].notna(), None)
+    into = grouped.groupby(lags, dropna=False, as_index=False)["count"].sum()
+    ending = grouped[grouped["last"].astype(int) == 1]
+    ends = ending.groupby(["conv", *lags[:order]], dropna=False, as_index=False)[
+        ["count", "revenue", "margin"]].sum()
 
     code_of = {c: i for i, c in enumerate(channels)}
     base = len(channels) + 1
