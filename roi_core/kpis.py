@@ -50,6 +50,7 @@ __all__ = [
     "GROUPINGS",
     "KPI_COLUMNS",
     "RATIOS",
+    "group_keys",
     "compute_kpis",
     "Grouping",
     "grouping",
@@ -220,7 +221,7 @@ def grouping(facts: pd.DataFrame, by: str | Sequence[str] = "total") -> Grouping
     >>> g.groups, g.group.tolist(), g.lead["channel"].tolist(), g.campaigns.tolist()
     (2, [0, 1, 0], ['x', 'y'], [1, 1])
     """
-    keys = _keys(by)
+    keys = list(group_keys(by))
     group, firsts = _group_codes(facts, keys)
     groups = len(firsts)
     raw = {k: _key_values(facts[k], firsts) for k in keys}
@@ -446,14 +447,19 @@ def _key_values(column: pd.Series, firsts: np.ndarray) -> pd.Index:
     return pd.Index(column.take(firsts).to_numpy(), dtype=None)
 
 
-def _keys(by: str | Sequence[str]) -> list[str]:
+def group_keys(by: str | Sequence[str]) -> tuple[str, ...]:
+    """The fact columns a ``compute_kpis`` grouping groups by.
+
+    >>> group_keys("campaign"), group_keys("total"), group_keys(["channel", "month"])
+    (('campaign_id',), (), ('channel', 'month'))
+    """
     names = [by] if isinstance(by, str) else list(by)
     keys: list[str] = []
     for name in names:
         for key in GROUPINGS.get(name, [name]):
             if key not in keys:
                 keys.append(key)
-    return keys
+    return tuple(keys)
 
 
 def _shown_keys(keys: list[str]) -> list[str]:

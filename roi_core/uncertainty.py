@@ -39,7 +39,7 @@ from scipy import stats
 
 from roi_core.dataset import Dataset
 from roi_core.facts import build_facts
-from roi_core.kpis import GROUPINGS, RATIOS, compute_kpis
+from roi_core.kpis import RATIOS, compute_kpis, group_keys
 
 __all__ = [
     "PRIOR",
@@ -70,21 +70,6 @@ DEFAULT_CV = 0.5
 CV_PRIOR_CLIENTS = 5.0
 RATE_NAMES = ["contact_rate", "lead_rate", "opportunity_rate", "meeting_rate", "win_rate"]
 INTERVAL_KPIS = ["roi", "cac", "margin_per_client", "net_margin_per_client", *RATE_NAMES]
-
-
-def group_keys(by: str | Sequence[str]) -> tuple[str, ...]:
-    """The fact columns a ``compute_kpis`` grouping groups by.
-
-    >>> group_keys("campaign"), group_keys("total"), group_keys(["channel", "month"])
-    (('campaign_id',), (), ('channel', 'month'))
-    """
-    names = [by] if isinstance(by, str) else list(by)
-    keys: list[str] = []
-    for name in names:
-        for key in GROUPINGS.get(name, [name]):
-            if key not in keys:
-                keys.append(key)
-    return tuple(keys)
 
 
 def beta_posterior(successes: float, trials: float,
