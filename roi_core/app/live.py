@@ -6,15 +6,18 @@ filters or the settings change) and sends each output to its live element on the
 soon as it is ready, the KPI cards first: the browser draws one while the next is computed.
 
 Every figure comes from ``roi_core.scenario`` and ``roi_core.kpis``; every chart and table
-from ``roi_core.charts`` and ``roi_core.app.view``. Outputs, by name: ``cards``, ``funnel``,
-``channels``, ``efficiency``, ``month``, ``tornado`` (``LiveChart``), ``break_even``,
-``kpi_table`` (``LiveHtml``), ``url`` (``LiveUrl``).
+from ``roi_core.charts`` and ``roi_core.app.view``. Outputs, by name, in the order they are
+sent: ``cards``, ``settings`` (the chips of the settings in force), ``scoreboard`` (one row
+per channel, best ROI first), ``funnel``, ``channels``, ``efficiency``, ``month``,
+``tornado`` (``LiveChart``), ``break_even`` (the total's), ``break_even_channel`` (each
+channel's own), ``kpi_table`` (``LiveHtml`` but the charts), ``url`` (``LiveUrl``: the
+view's settings and the levers, so that a copied link reopens the same figures).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -26,15 +29,17 @@ from roi_core.app import view
 __all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
            "show"]
 
-OUTPUTS = ("cards", "funnel", "channels", "efficiency", "month", "tornado", "break_even",
-           "kpi_table", "url")
+OUTPUTS = ("cards", "settings", "scoreboard", "funnel", "channels", "efficiency", "month",
+           "tornado", "break_even", "break_even_channel", "kpi_table", "url")
 CHANNEL_METRICS = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
 
 
 @dataclass(frozen=True, eq=False)
 class Baseline:
     """What the scenarios compare with: the filtered fact table read once for many
-    scenarios, its KPIs, the KPI settings and how to show numbers."""
+    scenarios, its KPIs, the KPI settings and how to show numbers; ``settings``: the view
+    as URL query parameters (``roi_core.app.view.view_query``); ``months``: every month
+    of the workbook (a view without a period shows them all)."""
 
     prepared: sc.Prepared
     total: pd.Series
@@ -44,6 +49,8 @@ class Baseline:
     basis: str
     lang: str
     currency: str
+    settings: Mapping[str, str] = field(default_factory=dict)
+    months: tuple[str, ...] = ()
 
     @property
     def options(self) -> dict[str, Any]:
@@ -63,8 +70,12 @@ class Scenario:
 
 
 def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str = "margin",
-             lang: str = "fr", currency: str = "EUR") -> Baseline:
-    """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``)."""
+             lang: str = "fr", currency: str = "EUR",
+             settings: Mapping[str, str] | None = None,
+             months: tuple[str, ...] = ()) -> Baseline:
+    """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``);
+    ``settings``: the view that made it (``roi_core.app.view.view_query``), ``months``: the
+    workbook's."""
     opts = {"include_indirect": include_indirect, "basis": basis}
     prepared = sc.prepare(facts, by=("total", "channel", "month"))
     # The baseline's KPIs from the prepared groupings (made once, not again per grouping):
@@ -73,7 +84,8 @@ def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str =
             for by in ("total", "channel", "month")}
     return Baseline(prepared=prepared, total=kpis["total"].iloc[0], channel=kpis["channel"],
                     month=kpis["month"], include_indirect=include_indirect, basis=basis,
-                    lang=lang, currency=currency)
+                    lang=lang, currency=currency, settings=dict(settings or {}),
+                    months=tuple(months))
 
 
 def levers_of(values: Mapping[str, float]) -> sc.Levers:
@@ -95,10 +107,15 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     active = not levers.is_baseline()
     outputs["cards"].show(view.cards_html(view.kpi_cards(
         base.total, total if active else None, lang=lang, currency=currency)))
+    outputs["settings"].show(view.chips_html(dict(base.settings), active, lang,
+                                                   base.months))
+    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **opts)
+    outputs["scoreboard"].show(view.scoreboard_html(
+        base.channel, base.total, channel if active else None, total if active else None,
+        lang=lang, currency=currency))
     b, s = view.series_names(lang)
     outputs["funnel"].show(charts.funnel_spec(charts.funnel_data(
         {b: base.total, s: total} if active else {b: base.total}, lang), lang))
-    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **opts)
     if active:
         outputs["channels"].show(charts.channel_spec(charts.compare_channel_data(
             {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series"))
@@ -119,8 +136,10 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     break_even = sc.break_even(base.prepared, levers, totals=total, **opts)
     outputs["break_even"].show(view.table_html(
         view.break_even_view(break_even, lang, currency)))
+    outputs["break_even_channel"].show(view.table_html(
+        view.channel_break_even_view(channel, lang, currency)))
     outputs["kpi_table"].show(view.table_html(
         view.kpi_view(channel, "channel", lang=lang, currency=currency)))
-    outputs["url"].show(sc.to_query(levers))
+    outputs["url"].show({**base.settings, **sc.to_query(levers)})
     return Scenario(levers=levers, active=active, total=total, channel=channel,
                     sensitivity=sensitivity, break_even=break_even)

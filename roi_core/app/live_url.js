@@ -29,6 +29,9 @@ export default {
       timer = setTimeout(apply, model.get("delay"));
     };
     const stop = onChanges(model, ["params", "revision"], schedule);
+    // Drawn after the kernel's first redraw (a link just opened): the address says at once
+    // what is applied (a lever kept within its slider, a filter the workbook lacks dropped).
+    if (model.get("revision") > 0) schedule();
     return () => {
       stop();
       if (timer !== null) clearTimeout(timer);
