@@ -142,12 +142,14 @@ def test_each_channels_break_even_is_its_own_and_says_so() -> None:
 
 
 def test_chips_name_every_setting_that_is_not_the_default() -> None:
+    import html
+
     from roi_core.app.view import chips_html
 
     plain = chips_html({"indirect": "1", "basis": "margin"}, months=["2025-12", "2026-11"])
     assert plain.count('class="roi-chip"') == 1 and "déc. 2025 → nov. 2026" in plain
-    full = chips_html({"period": "2026-01..2026-01", "channel": "A|B", "indirect": "0",
-                       "basis": "revenue"}, active=True)
+    full = html.unescape(chips_html({"period": "2026-01..2026-01", "channel": "A|B",
+                                     "indirect": "0", "basis": "revenue"}, active=True))
     assert "Période : janv. 2026<" in full and "Canal : A, B" in full
     for words in ("coûts indirects exclus", "ROI sur le chiffre d'affaires", "scénario actif"):
         assert words in full
