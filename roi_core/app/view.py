@@ -622,7 +622,7 @@ def read_view(params: dict[str, object], months: Sequence[str],
             end = end.strip()
             if end in months:
                 first, last = (end, last) if i == 0 else (first, end)
-            else:
+            elif i == 0 or end != ends[0].strip():  # "2027-01" alone: named once
                 notes.append(text("notice_missing_value", lang, name=text("period", lang),
                                   value=end))
     settings: dict[str, object] = {"first": first, "last": last}
