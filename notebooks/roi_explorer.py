@@ -192,8 +192,7 @@ def _(base, lang, live, set_scenario_error):
     # The sliders of the scenario (roi_core.app.widgets.LiveLevers: a move runs no cell). They start
     # from the levers in the URL (a shared link reopens its scenario); when the workbook or
     # the language changes, they keep the levers of the moment.
-    lever_panel = view.lever_panel(sorted(str(c) for c in base["channel"].dropna().unique()),
-                                   lang)
+    lever_panel = view.lever_panel(view.channels_of(base), lang)
     _sliders = live["levers"]
     if _sliders.revision == 0:
         try:
@@ -328,7 +327,7 @@ def _(base_total, dataset, export_allowed, export_button, facts, kpi_options, la
 
 
 @app.cell
-def _(basis, dataset, facts, indirect, lang, months, view_filters):
+def _(base, basis, dataset, facts, indirect, lang, months, view_filters):
     # The baseline: it moves with the workbook, the filters and the settings, not with the
     # sliders; read once for the scenarios of the moves to come (roi_core.app.live).
     kpi_options = {"include_indirect": bool(indirect.value), "basis": basis.value}
@@ -337,7 +336,8 @@ def _(basis, dataset, facts, indirect, lang, months, view_filters):
                                      "basis": kpi_options["basis"], "lang": lang}, months)
     try:
         baseline = app_live.baseline(facts, **kpi_options, lang=lang, currency=dataset.currency,
-                                     settings=view_settings, months=tuple(months))
+                                     settings=view_settings, months=tuple(months),
+                                     channels=tuple(view.channels_of(base)))
     except Exception:  # noqa: BLE001 - never a traceback on screen
         mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
     base_total, base_channel = baseline.total, baseline.channel

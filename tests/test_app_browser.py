@@ -428,7 +428,31 @@ def in_viewport(page, selector: str, width: int, height: int) -> list[dict]:
     }""", [selector, width, height])
 
 
-def scroll_shots(page, stem: str, height: int, count: int = 4) -> None:
+def clipped_charts(page) -> list[dict]:
+    """The charts (``LiveChart``, in page order) whose drawing (Vega's scenegraph bounds:
+    marks, texts, axes, legends) overflows its canvas, or whose canvas overflows the
+    widget's box."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('marimo-anywidget'))
+        .map((w) => [w, w.shadowRoot && w.shadowRoot.querySelector('[data-revision]')])
+        .filter(([w, e]) => e && e.vegaView)
+        .map(([w, e], index) => {
+            const view = e.vegaView;
+            const canvas = e.querySelector('canvas').getBoundingClientRect();
+            let holder = w;  // the first box around the widget that has a size
+            while (holder.parentElement && holder.getBoundingClientRect().width === 0) {
+                holder = holder.parentElement; }
+            const box = holder.getBoundingClientRect();
+            const b = view.scenegraph().root.bounds;
+            const [ox, oy] = view.origin();
+            return {index, x1: b.x1 + ox, y1: b.y1 + oy, x2: b.x2 + ox, y2: b.y2 + oy,
+                    width: canvas.width, height: canvas.height,
+                    outside: canvas.right - box.right};
+        })
+        .filter((c) => c.x1 < -1 || c.y1 < -1 || c.x2 > c.width + 1 || c.y2 > c.height + 1
+                       || c.outside > 1)""")
+
+
+def scroll_shots(page, stem: str, height: int, count: int = 6) -> None:
     """Screenshots down the page (marimo scrolls its app in an inner box, not the document):
     ``stem_2.png``, ``stem_3.png``, … one viewport further each."""
     for i in range(2, count + 1):
@@ -461,6 +485,8 @@ def test_scoreboard_and_cards_fit_a_projector_and_screenshots(browser, marimo_se
         assert rows[-1]["channel"] == "__total__"
         assert rows[-1]["roi"] == expected_card(demo, "roi")
         assert {r["verdict"] for r in rows} <= {"win", "even", "lose", "none"}
+        # every chart's marks, texts, axes and legends lie inside its box: nothing clipped
+        assert clipped_charts(page) == [], name
         # the page never scrolls sideways: wide tables scroll inside their box
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
         if name == "projector":

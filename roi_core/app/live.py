@@ -39,7 +39,8 @@ class Baseline:
     """What the scenarios compare with: the filtered fact table read once for many
     scenarios, its KPIs, the KPI settings and how to show numbers; ``settings``: the view
     as URL query parameters (``roi_core.app.view.view_query``); ``months``: every month
-    of the workbook (a view without a period shows them all)."""
+    of the workbook (a view without a period shows them all); ``colors``: each channel's
+    colour, from the workbook's channels (a filter never changes them)."""
 
     prepared: sc.Prepared
     total: pd.Series
@@ -51,6 +52,7 @@ class Baseline:
     currency: str
     settings: Mapping[str, str] = field(default_factory=dict)
     months: tuple[str, ...] = ()
+    colors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def options(self) -> dict[str, Any]:
@@ -72,10 +74,10 @@ class Scenario:
 def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str = "margin",
              lang: str = "fr", currency: str = "EUR",
              settings: Mapping[str, str] | None = None,
-             months: tuple[str, ...] = ()) -> Baseline:
+             months: tuple[str, ...] = (), channels: tuple[str, ...] = ()) -> Baseline:
     """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``);
-    ``settings``: the view that made it (``roi_core.app.view.view_query``), ``months``: the
-    workbook's."""
+    ``settings``: the view that made it (``roi_core.app.view.view_query``), ``months`` and
+    ``channels``: the workbook's (every channel, whatever the filters: their colours)."""
     opts = {"include_indirect": include_indirect, "basis": basis}
     prepared = sc.prepare(facts, by=("total", "channel", "month"))
     # The baseline's KPIs from the prepared groupings (made once, not again per grouping):
@@ -85,7 +87,8 @@ def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str =
     return Baseline(prepared=prepared, total=kpis["total"].iloc[0], channel=kpis["channel"],
                     month=kpis["month"], include_indirect=include_indirect, basis=basis,
                     lang=lang, currency=currency, settings=dict(settings or {}),
-                    months=tuple(months))
+                    months=tuple(months),
+                    colors=charts.channel_colors(list(channels) or prepared.channels))
 
 
 def levers_of(values: Mapping[str, float]) -> sc.Levers:
@@ -116,13 +119,15 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     b, s = view.series_names(lang)
     outputs["funnel"].show(charts.funnel_spec(charts.funnel_data(
         {b: base.total, s: total} if active else {b: base.total}, lang), lang))
+    colors = dict(base.colors)
     if active:
         outputs["channels"].show(charts.channel_spec(charts.compare_channel_data(
-            {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series"))
+            {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series",
+            colors=colors))
     else:
         outputs["channels"].show(charts.channel_spec(charts.channel_data(
-            base.channel, CHANNEL_METRICS, lang), lang))
-    outputs["efficiency"].show(charts.efficiency_spec(channel, lang))
+            base.channel, CHANNEL_METRICS, lang), lang, colors=colors))
+    outputs["efficiency"].show(charts.efficiency_spec(channel, lang, colors=colors))
     if active:
         month = sc.scenario_kpis(base.prepared, numbers, "month", **opts)
         outputs["month"].show(charts.roi_by_month_spec(charts.with_series(

@@ -30,6 +30,7 @@ __all__ = [
     "lever_panel",
     "lever_values",
     "month_labels",
+    "channels_of",
     "series_names",
     "SCOREBOARD_KPIS",
     "EVEN_BAND",
@@ -393,6 +394,15 @@ def lever_values(levers: Levers, panel: Sequence[dict[str, object]]) -> dict[str
     return {str(s["key"]): min(max(flat.get(str(s["key"]), 1.0), float(s["min"])),
                                float(s["max"]))
             for group in panel for s in group["levers"]}
+
+
+def channels_of(facts: pd.DataFrame) -> list[str]:
+    """The distinct channels of a fact table, sorted (the levers' and the colours' order).
+
+    >>> channels_of(pd.DataFrame({"channel": ["b", "a", None, "b"]}))
+    ['a', 'b']
+    """
+    return sorted(str(c) for c in facts["channel"].dropna().unique())
 
 
 def month_labels(facts: pd.DataFrame) -> list[str]:
