@@ -124,8 +124,10 @@ def _(get_dataset, get_load_error, lang, start_dataset):
     # allows downloads (ROI_ALLOW_DOWNLOAD=1); a viewer's upload is theirs to export.
     export_allowed = ALLOW_DOWNLOAD or (dataset is not None and dataset is not start_dataset)
     _name = dataset.source if dataset is not None else ""
+    _title = (view.text("load_error", lang, name=_name) if dataset is not None
+              else view.text("load_error_none", lang))
     load_message = (mo.callout(mo.vstack([
-        mo.md(f"**{view.text('load_error', lang, name=_name)}**"),
+        mo.md(f"**{_title}**"),
         mo.plain_text(load_error)]), kind="danger") if load_error else mo.md(""))
     return dataset, export_allowed, load_message
 
@@ -172,14 +174,30 @@ def _(asked_view, base, get_view_request, lang, months):
 
 
 @app.cell
-def _(base, filters, lang):
+def _(lang, live, set_view_request):
+    def _clear(_value):
+        # The controls rebuilt from the last view applied, without its channel, segment and
+        # team filters (the page's address first: roi_core.app.widgets.LiveUrl).
+        _kept = {k: v for k, v in live["url"].params.items() if k not in view.FILTERS}
+        live["url"].show(_kept)
+        set_view_request(lambda n: n + 1)
+        return _value
+
+    clear_filters = mo.ui.button(label=view.text("clear_filters", lang), on_click=_clear,
+                                 value=0)
+    return (clear_filters,)
+
+
+@app.cell
+def _(base, clear_filters, filters, lang):
     _f = filters.value
     _months = (_f["first"], _f["last"]) if _f["first"] and _f["last"] else None
     if _months and _months[0] > _months[1]:
         _months = (_months[1], _months[0])
     facts = filter_facts(base, months=_months, channels=_f["channel"] or None,
                          segments=_f["segment"] or None, teams=_f["team"] or None)
-    mo.stop(facts.empty, mo.callout(view.text("empty_filter", lang), kind="warn"))
+    mo.stop(facts.empty, mo.callout(mo.vstack([mo.md(view.text("empty_filter", lang)),
+                                               clear_filters]), kind="warn"))
     # The view as it is applied: it goes into the link and the scenario file.
     view_filters = {"first": _months[0] if _months else None,
                     "last": _months[1] if _months else None,

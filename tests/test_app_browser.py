@@ -334,6 +334,9 @@ def test_a_filter_that_leaves_nothing_says_so_and_draws_nothing(browser, marimo_
     page.locator(".roi-card").first.wait_for(state="detached")
     assert page.locator(CHART).count() == 0
     assert page.locator("table.roi-table").count() == 0
+    # a reset, not a blank page: the filters cleared, the figures come back
+    page.get_by_role("button", name="Effacer les filtres canal, segment et équipe").click()
+    wait_card(page, "Coût", expected_card(SAMPLE / "demo_company.xlsx", "cost"))
     assert_no_error(page)
     context.close()
 
