@@ -133,14 +133,16 @@ def _(get_dataset, get_load_error, lang, start_dataset):
 
 
 @app.cell
-def _(dataset, lang, load_message):
-    mo.stop(dataset is None, mo.vstack([load_message, mo.callout(view.text("no_data", lang),
-                                                                 kind="warn")]))
-    try:
-        base = sc.base_table(dataset)
-    except Exception:  # noqa: BLE001 - never a traceback on screen
-        mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
-    months = view.month_labels(base)
+def _(dataset, lang):
+    # No workbook (the one served does not load): base is None, and the sidebar (upload,
+    # language) is still there; the figures' cells say so and stop.
+    base, months = None, []
+    if dataset is not None:
+        try:
+            base = sc.base_table(dataset)
+        except Exception:  # noqa: BLE001 - never a traceback on screen
+            mo.stop(True, mo.callout(view.text("load_error_unknown", lang), kind="danger"))
+        months = view.month_labels(base)
     return base, months
 
 
@@ -149,8 +151,8 @@ def _(asked_view, base, get_view_request, lang, months):
     # The filters and settings start from the view asked for (a link, the one on screen, a
     # scenario file), kept to what this workbook has; what was not applied is named.
     get_view_request()
-    _choices = {_c: sorted(str(v) for v in base[_c].dropna().unique())
-                for _c in view.FILTERS}
+    _choices = {_c: sorted(str(v) for v in base[_c].dropna().unique()) if base is not None
+                else [] for _c in view.FILTERS}
     start_view, view_notes = view.read_view(asked_view(), months, _choices, lang)
     filters = mo.ui.dictionary({
         "first": mo.ui.dropdown(months, value=start_view["first"],
@@ -190,6 +192,7 @@ def _(lang, live, set_view_request):
 
 @app.cell
 def _(base, clear_filters, filters, lang):
+    mo.stop(base is None, mo.callout(view.text("no_data", lang), kind="warn"))
     _f = filters.value
     _months = (_f["first"], _f["last"]) if _f["first"] and _f["last"] else None
     if _months and _months[0] > _months[1]:
@@ -210,7 +213,7 @@ def _(base, lang, live, set_scenario_error):
     # The sliders of the scenario (roi_core.app.widgets.LiveLevers: a move runs no cell). They start
     # from the levers in the URL (a shared link reopens its scenario); when the workbook or
     # the language changes, they keep the levers of the moment.
-    lever_panel = view.lever_panel(view.channels_of(base), lang)
+    lever_panel = view.lever_panel(view.channels_of(base) if base is not None else [], lang)
     _sliders = live["levers"]
     if _sliders.revision == 0:
         try:
@@ -309,6 +312,14 @@ def _(dataset, facts, lang):
         f"{view.text('campaigns_months', lang, campaigns=facts['campaign_id'].nunique(), months=_months)}"
     )
     return (source_line,)
+
+
+@app.cell
+def _(dataset, lang, load_message):
+    # No workbook at all (the one served does not load): the title and why; the sidebar stays.
+    (mo.vstack([mo.md(f"# {view.text('title', lang)}"), load_message]) if dataset is None
+     else None)
+    return
 
 
 @app.cell
@@ -424,11 +435,14 @@ def _(baseline, lang, lever_panel, live):
 
 
 @app.cell
-def _(lang, live, view_settings):
-    # The levers of the moment (a move runs no cell) and the view that gives their figures.
+def _(lang, live):
+    # The levers of the moment (a move runs no cell) and the view that gives their figures
+    # (the last one drawn: the page's address).
     save_scenario = mo.download(
-        data=lambda: view.scenario_document(app_live.levers_of(live["levers"].values),
-                                            view_settings).encode("utf-8"),
+        data=lambda: view.scenario_document(
+            app_live.levers_of(live["levers"].values),
+            {k: v for k, v in live["url"].params.items() if k in view.VIEW_QUERY_NAMES}
+        ).encode("utf-8"),
         filename="scenario.json", mimetype="application/json", label=view.text("save", lang))
     return (save_scenario,)
 

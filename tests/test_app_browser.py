@@ -599,3 +599,24 @@ def test_a_link_asking_for_what_the_workbook_lacks_says_so_and_is_rewritten(
     page.wait_for_url(re.compile(r"win_rate=3(&|$)"))
     assert "Fax" not in page.url and "Pigeon" not in page.url
     context.close()
+
+
+def test_a_served_workbook_that_fails_keeps_the_sidebar_and_names_it(
+        browser, marimo_server, tmp_path: Path) -> None:
+    bad = tmp_path / "classeur_abime.xlsx"
+    bad.write_bytes(b"not a workbook")
+    server = marimo_server(APP, env={"ROI_WORKBOOK": str(bad)})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server.url)
+    page.get_by_text("Le classeur n'a pas pu être chargé").first.wait_for()
+    page.get_by_text(re.compile("classeur_abime.xlsx")).first.wait_for()  # named
+    assert "« »" not in page.inner_text("body")
+    # the full sidebar: the language and the upload, and an upload brings the figures
+    page.locator("select:visible").first.wait_for()
+    good = write_workbook(tmp_path / "ma_societe.xlsx", company_sheets(2))
+    upload(page, good)
+    wait_card(page, "Coût", expected_card(good, "cost"))
+    assert_no_error(page)
+    context.close()
