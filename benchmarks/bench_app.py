@@ -137,7 +137,8 @@ _WATCH = """
   // writes the revision it shows on its element once drawn; a chart's holds a Vega embed.
   const shown = () => Array.from(document.querySelectorAll('marimo-anywidget'))
       .map((e) => e.shadowRoot && e.shadowRoot.querySelector('[data-revision]'))
-      .filter((e) => e);
+      // the address (LiveUrl) is not a figure: it follows the moves once they pause
+      .filter((e) => e && e.dataset.role !== 'address');
   const roi = () => shown().map((e) => e.querySelector('.roi-card[data-kpi="roi"]'))
       .find((e) => e);
   const widgets = () => shown().filter((e) => !e.querySelector('.roi-cards'));

@@ -161,3 +161,20 @@ def shared_cost_lines(draw: st.DrawFn, max_lines: int = 4) -> pd.DataFrame:
         frame[name] = frame[name].astype(dtype)
     frame["row"] = frame["row"].astype("Int64")
     return frame
+def app_views(draw: st.DrawFn) -> tuple[dict[str, object], list[str], dict[str, list[str]]]:
+    """A meeting-app view (``roi_core.app.view.view_query``'s settings) within a workbook's
+    months and filter choices, with those months and choices: (settings, months, choices)."""
+    names = st.text(st.characters(blacklist_characters="|", blacklist_categories=("Cs",)),
+                    min_size=1, max_size=12)
+    months = sorted(draw(st.sets(st.sampled_from([f"2026-{m:02d}" for m in range(1, 13)]),
+                                 min_size=1, max_size=12)))
+    choices = {dim: sorted(draw(st.sets(names, min_size=1, max_size=5)))
+               for dim in ("channel", "segment", "team")}
+    i, j = sorted(draw(st.lists(st.integers(0, len(months) - 1), min_size=2, max_size=2)))
+    settings: dict[str, object] = {
+        "first": months[i], "last": months[j],
+        **{dim: sorted(draw(st.sets(st.sampled_from(values)))) for dim, values in
+           choices.items()},
+        "indirect": draw(st.booleans()), "basis": draw(st.sampled_from(["margin", "revenue"])),
+        "lang": draw(st.sampled_from(["fr", "en"]))}
+    return settings, months, choices

@@ -91,6 +91,8 @@ def test_app_on_an_unreadable_workbook_stops_with_a_message(monkeypatch: pytest.
     assert defs["dataset"] is None
     assert "bad.xlsx" in defs["load_error"]
     assert "base_total" not in defs  # every figure cell stopped, none crashed
+    # the sidebar's controls are still made: a file can be uploaded, the language switched
+    assert {"upload", "lang_ui", "filters_panel", "scenario_upload"} <= set(defs)
 
 
 def test_export_workbook_holds_live_kpis_and_the_scenario(tmp_path: Path) -> None:

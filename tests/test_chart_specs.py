@@ -79,7 +79,50 @@ def test_tornado_keeps_the_top_ranked_levers_with_a_swing_low_then_high():
                       "delta_high": [0.1, 0.5, 0.0, 0.3, float("nan")],
                       "swing": [0.2, 1.0, 0.0, 0.5, float("nan")]})
     t = charts.tornado_data(s, {"b": "Lever B"}, top=2, lang="en")
-    assert t.values.tolist() == [["Lever B", 1, "-10%", -0.5], ["Lever B", 1, "+10%", 0.5],
-                                 ["d", 2, "-10%", -0.2], ["d", 2, "+10%", 0.3]]
+    assert t.values.tolist() == [["Lever B", 1, "-10%", -0.5, "ROI down"],
+                                 ["Lever B", 1, "+10%", 0.5, "ROI up"],
+                                 ["d", 2, "-10%", -0.2, "ROI down"],
+                                 ["d", 2, "+10%", 0.3, "ROI up"]]
     assert charts.tornado_data(s, {}, lang="en")["lever"].tolist() == ["b", "b", "d", "d",
                                                                        "a", "a"]
+
+
+def test_funnel_follows_the_sale_with_domain_rates_on_a_linear_axis():
+    # DOMAIN.md: targets → contacts → leads → meetings → opportunities → clients;
+    # meeting_rate = meetings / leads and opportunity_rate = opportunities / leads
+    row = pd.Series({"targets": 1000.0, "contacts": 800.0, "leads": 120.0, "meetings": 60.0,
+                     "opportunities": 30.0, "clients": 10.0})
+    data = charts.funnel_data(row, "fr")
+    assert data["stage"].tolist() == ["Cibles", "Contacts", "Leads", "Rendez-vous",
+                                      "Opportunités", "Clients"]
+    assert data["rate"].round(4).tolist()[1:] == [0.8, 0.15, 0.5, 0.25, 0.3333]
+    assert data["rate_name"].tolist()[4] == "Taux d'opportunité"
+    assert data["meaning"].tolist()[4].startswith("opportunités / leads")
+    assert data["text"].tolist()[2] == "120 · 15,0\u00a0%"
+    spec = charts.funnel_spec(data, "fr")
+    bars = spec["layer"][0]["encoding"]["x"]
+    assert "scale" not in bars  # linear: no symlog
+
+
+def test_a_channel_keeps_its_colour_whatever_the_filter_and_the_scenario_is_a_shade():
+    colors = charts.channel_colors(["Téléprospection", "Emailing", "Salons", "Social"])
+    kpis = pd.DataFrame({"channel": ["Salons"], "cost_per_lead": [1.0], "roi": [0.5]})
+    both = charts.compare_channel_data({"Référence": kpis, "Scénario": kpis},
+                                       ["cost_per_lead", "roi"], "fr")
+    spec = charts.channel_spec(both, "fr", series="series", colors=colors)
+    for panel in spec["concat"]:
+        scale = panel["encoding"]["color"]["scale"]
+        assert dict(zip(scale["domain"], scale["range"], strict=True)) == colors
+        assert panel["encoding"]["opacity"]["field"] == "series"  # shade, not colour
+    assert [p["encoding"]["x"]["axis"]["format"] for p in spec["concat"]] == ["$,.0f", "%"]
+    assert colors["Salons"] not in ("#a3b1c2", "#1e3a5f")
+
+
+def test_tornado_is_green_when_the_roi_rises_and_red_when_it_falls():
+    s = pd.DataFrame({"lever": ["cost.x"], "rank": [1], "delta_low": [0.16],
+                      "delta_high": [-0.16], "swing": [0.32]})
+    data = charts.tornado_data(s, {}, lang="fr")
+    assert data["effect"].tolist() == ["ROI en hausse", "ROI en baisse"]
+    scale = charts.tornado_spec(data, "fr")["layer"][0]["encoding"]["color"]["scale"]
+    assert scale == {"domain": ["ROI en hausse", "ROI en baisse"],
+                     "range": ["#15803d", "#b91c1c"]}

@@ -6,15 +6,18 @@ filters or the settings change) and sends each output to its live element on the
 soon as it is ready, the KPI cards first: the browser draws one while the next is computed.
 
 Every figure comes from ``roi_core.scenario`` and ``roi_core.kpis``; every chart and table
-from ``roi_core.charts`` and ``roi_core.app.view``. Outputs, by name: ``cards``, ``funnel``,
-``channels``, ``efficiency``, ``month``, ``tornado`` (``LiveChart``), ``break_even``,
-``kpi_table`` (``LiveHtml``), ``url`` (``LiveUrl``).
+from ``roi_core.charts`` and ``roi_core.app.view``. Outputs, by name, in the order they are
+sent: ``cards``, ``settings`` (the chips of the settings in force), ``scoreboard`` (one row
+per channel, best ROI first), ``funnel``, ``channels``, ``efficiency``, ``month``,
+``tornado`` (``LiveChart``), ``break_even`` (the total's), ``break_even_channel`` (each
+channel's own), ``kpi_table`` (``LiveHtml`` but the charts), ``url`` (``LiveUrl``: the
+view's settings and the levers, so that a copied link reopens the same figures).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -27,8 +30,8 @@ from roi_core.shared import check_allocation, shared_cost
 __all__ = ["Baseline", "Scenario", "OUTPUTS", "CHANNEL_METRICS", "baseline", "levers_of",
            "show"]
 
-OUTPUTS = ("cards", "funnel", "channels", "efficiency", "month", "tornado", "break_even",
-           "kpi_table", "url")
+OUTPUTS = ("cards", "settings", "scoreboard", "funnel", "channels", "efficiency", "month",
+           "tornado", "break_even", "break_even_channel", "kpi_table", "url")
 CHANNEL_METRICS = ["cost_per_lead", "cost_per_opportunity", "cac", "margin_per_client", "roi"]
 
 
@@ -37,7 +40,11 @@ class Baseline:
     """What the scenarios compare with: the filtered fact table read once for many
     scenarios, its KPIs, the KPI settings and how to show numbers. ``allocate_shared``
     places the cost of no campaign in the channel figures (``roi_core.shared``; the total
-    counts it whatever the setting), ``shared_cost`` is how much of it the table holds."""
+    counts it whatever the setting), ``shared_cost`` is how much of it the table holds;
+    ``settings``: the view as URL query parameters (``roi_core.app.view.view_query``);
+    ``months``: every month of the workbook (a view without a period shows them all);
+    ``colors``: each channel's colour, from the workbook's channels (a filter never changes
+    them)."""
 
     prepared: sc.Prepared
     total: pd.Series
@@ -49,6 +56,9 @@ class Baseline:
     currency: str
     allocate_shared: str = "cost"
     shared_cost: float = 0.0
+    settings: Mapping[str, str] = field(default_factory=dict)
+    months: tuple[str, ...] = ()
+    colors: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def options(self) -> dict[str, Any]:
@@ -74,9 +84,12 @@ class Scenario:
 
 def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str = "margin",
              lang: str = "fr", currency: str = "EUR",
-             allocate_shared: str = "cost") -> Baseline:
+             allocate_shared: str = "cost", settings: Mapping[str, str] | None = None,
+             months: tuple[str, ...] = (), channels: tuple[str, ...] = ()) -> Baseline:
     """The ``Baseline`` of a (filtered) fact table (``roi_core.scenario.base_table``);
-    ``allocate_shared`` defaults to the meeting app's setting, pro rata of direct cost."""
+    ``allocate_shared`` defaults to the meeting app's setting, pro rata of direct cost;
+    ``settings``: the view that made it (``roi_core.app.view.view_query``), ``months`` and
+    ``channels``: the workbook's (every channel, whatever the filters: their colours)."""
     opts = {"include_indirect": include_indirect, "basis": basis,
             "allocate_shared": check_allocation(allocate_shared)}
     prepared = sc.prepare(facts, by=("total", "channel", "month"))
@@ -87,7 +100,9 @@ def baseline(facts: pd.DataFrame, *, include_indirect: bool = True, basis: str =
     return Baseline(prepared=prepared, total=kpis["total"].iloc[0], channel=kpis["channel"],
                     month=kpis["month"], include_indirect=include_indirect, basis=basis,
                     lang=lang, currency=currency, allocate_shared=allocate_shared,
-                    shared_cost=shared_cost(facts, include_indirect))
+                    shared_cost=shared_cost(facts, include_indirect),
+                    settings=dict(settings or {}), months=tuple(months),
+                    colors=charts.channel_colors(list(channels) or prepared.channels))
 
 
 def levers_of(values: Mapping[str, float]) -> sc.Levers:
@@ -110,17 +125,24 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     outputs["cards"].show(view.cards_html(view.kpi_cards(
         base.total, total if active else None, lang=lang, currency=currency))
         + view.shared_note_html(base.shared_cost, base.allocate_shared, lang, currency))
+    outputs["settings"].show(view.chips_html(dict(base.settings), active, lang,
+                                                   base.months))
+    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **kpi_opts)
+    outputs["scoreboard"].show(view.scoreboard_html(
+        base.channel, base.total, channel if active else None, total if active else None,
+        lang=lang, currency=currency))
     b, s = view.series_names(lang)
     outputs["funnel"].show(charts.funnel_spec(charts.funnel_data(
         {b: base.total, s: total} if active else {b: base.total}, lang), lang))
-    channel = sc.scenario_kpis(base.prepared, numbers, "channel", **kpi_opts)
+    colors = dict(base.colors)
     if active:
         outputs["channels"].show(charts.channel_spec(charts.compare_channel_data(
-            {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series"))
+            {b: base.channel, s: channel}, CHANNEL_METRICS, lang), lang, series="series",
+            colors=colors))
     else:
         outputs["channels"].show(charts.channel_spec(charts.channel_data(
-            base.channel, CHANNEL_METRICS, lang), lang))
-    outputs["efficiency"].show(charts.efficiency_spec(channel, lang))
+            base.channel, CHANNEL_METRICS, lang), lang, colors=colors))
+    outputs["efficiency"].show(charts.efficiency_spec(channel, lang, colors=colors))
     if active:
         month = sc.scenario_kpis(base.prepared, numbers, "month", **kpi_opts)
         outputs["month"].show(charts.roi_by_month_spec(charts.with_series(
@@ -134,8 +156,10 @@ def show(outputs: Mapping[str, Any], base: Baseline, levers: sc.Levers) -> Scena
     break_even = sc.break_even(base.prepared, levers, totals=total, **opts)
     outputs["break_even"].show(view.table_html(
         view.break_even_view(break_even, lang, currency)))
+    outputs["break_even_channel"].show(view.table_html(
+        view.channel_break_even_view(channel, lang, currency)))
     outputs["kpi_table"].show(view.table_html(
         view.kpi_view(channel, "channel", lang=lang, currency=currency)))
-    outputs["url"].show(sc.to_query(levers))
+    outputs["url"].show({**base.settings, **sc.to_query(levers)})
     return Scenario(levers=levers, active=active, total=total, channel=channel,
                     sensitivity=sensitivity, break_even=break_even)

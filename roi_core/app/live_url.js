@@ -8,6 +8,9 @@
 // live_common.js, put in front.
 export default {
   render({ model, el }) {
+    // Not a figure: benchmarks/bench_app.py leaves it out of "every figure on screen" (its
+    // revision lands `delay` ms after a move, on purpose).
+    el.dataset.role = "address";
     let timer = null;
     const managed = (key) => model.get("names").includes(key)
       || model.get("prefixes").some((p) => key.startsWith(p) && key.length > p.length);
@@ -29,6 +32,9 @@ export default {
       timer = setTimeout(apply, model.get("delay"));
     };
     const stop = onChanges(model, ["params", "revision"], schedule);
+    // Drawn after the kernel's first redraw (a link just opened): the address says at once
+    // what is applied (a lever kept within its slider, a filter the workbook lacks dropped).
+    if (model.get("revision") > 0) schedule();
     return () => {
       stop();
       if (timer !== null) clearTimeout(timer);

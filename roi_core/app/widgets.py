@@ -18,7 +18,8 @@ element already on the page:
   ``on_move``'s callback redraws the outputs above: a slider move runs no notebook cell.
 
 ``LiveChart``, ``LiveHtml`` and ``LiveUrl`` write the revision they show in their element's
-``data-revision`` once drawn (tests and ``benchmarks/bench_app.py`` wait on it).
+``data-revision`` once drawn (tests and ``benchmarks/bench_app.py`` wait on it); ``LiveUrl``'s
+element also carries ``data-role="address"`` (it is not a figure: the benchmark leaves it out).
 """
 
 from __future__ import annotations

@@ -6,11 +6,16 @@ May import the contract and the calculations (``roi_core.*`` top-level modules),
 """
 
 from roi_core.charts.kpi import (
+    CHANNEL_PALETTE,
+    DEFINITIONS,
     FUNNEL_STAGES,
+    STAGE_RATES,
     channel_chart,
+    channel_colors,
     channel_data,
     channel_spec,
     compare_channel_data,
+    definition,
     efficiency_chart,
     efficiency_spec,
     funnel_chart,
@@ -28,7 +33,12 @@ from roi_core.charts.kpi import (
 )
 
 __all__ = [
+    "CHANNEL_PALETTE",
+    "DEFINITIONS",
     "FUNNEL_STAGES",
+    "STAGE_RATES",
+    "channel_colors",
+    "definition",
     "channel_chart",
     "channel_data",
     "channel_spec",

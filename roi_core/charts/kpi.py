@@ -14,10 +14,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from roi_core.formatting import label, percent
+from roi_core.formatting import label, number, percent
 
 __all__ = [
     "FUNNEL_STAGES",
+    "STAGE_RATES",
+    "CHANNEL_PALETTE",
+    "DEFINITIONS",
+    "definition",
+    "channel_colors",
     "funnel_data",
     "funnel_chart",
     "funnel_spec",
@@ -38,35 +43,120 @@ __all__ = [
     "roi_by_channel_chart",
 ]
 
-FUNNEL_STAGES = ["targets", "contacts", "leads", "opportunities", "meetings", "clients"]
-_SCENARIO_COLORS = ["#4c78a8", "#f58518"]
+# The stages in the order of the sale (DOMAIN.md): meetings (held) come before opportunities.
+FUNNEL_STAGES = ["targets", "contacts", "leads", "meetings", "opportunities", "clients"]
+# Each stage's rate and the stage it divides by (DOMAIN.md: opportunity_rate is
+# opportunities / leads, as the article defines it, meetings being optional).
+STAGE_RATES = {"contacts": ("contact_rate", "targets"), "leads": ("lead_rate", "contacts"),
+               "meetings": ("meeting_rate", "leads"),
+               "opportunities": ("opportunity_rate", "leads"),
+               "clients": ("win_rate", "opportunities")}
+# Baseline and scenario told apart by shade, in no channel's colour: light, then dark.
+_SERIES_COLORS = ["#a3b1c2", "#1e3a5f"]
+_SERIES_OPACITY = [0.45, 1.0]
+# One colour per channel, given by the channel's place among the workbook's channels (sorted),
+# never by what a filter leaves: the same channel keeps its colour on every chart.
+CHANNEL_PALETTE = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2",
+                   "#eeca3b", "#9d755d", "#ff9da6", "#bab0ac"]
+_BETTER, _WORSE = "#15803d", "#b91c1c"
+
+# One line per KPI saying what it means: the report's sentences (roi_core.outputs.report),
+# and the stage rates', for the tooltips.
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "cost": ("tout ce que la prospection a coûté sur la période",
+             "everything prospecting cost over the period"),
+    "margin": ("la marge brute des clients signés", "the gross margin of the clients won"),
+    "revenue": ("le chiffre d'affaires des clients signés", "the revenue of the clients won"),
+    "roi": ("(marge − coût) / coût : ce que rapporte chaque euro investi, net",
+            "(margin − cost) / cost: what each euro spent brought back, net"),
+    "clients": ("les nouveaux clients signés", "new clients won"),
+    "cac": ("coût / clients : ce qu'a coûté chaque client gagné",
+            "cost / clients: what each client won cost"),
+    "cost_per_lead": ("coût / leads : le prix d'un prospect intéressé",
+                      "cost / leads: the price of one interested prospect"),
+    "cost_per_opportunity": ("coût / opportunités : le prix d'une affaire ouverte",
+                             "cost / opportunities: the price of one open deal"),
+    "win_rate": ("clients / opportunités : la part des affaires signées",
+                 "clients / opportunities: the share of deals won"),
+    "net_margin_per_client": ("marge par client − coût d'acquisition",
+                              "margin per client − acquisition cost"),
+    "margin_per_client": ("marge / clients : ce que rapporte chaque client signé",
+                          "margin / clients: what each client won brings"),
+    "contact_rate": ("contacts / cibles : la part des cibles jointes",
+                     "contacts / targets: the share of targets reached"),
+    "lead_rate": ("leads / contacts : la part des contacts intéressés",
+                  "leads / contacts: the share of contacts interested"),
+    "meeting_rate": ("rendez-vous / leads : la part des leads reçus en rendez-vous",
+                     "meetings / leads: the share of leads met"),
+    "opportunity_rate": ("opportunités / leads : la part des leads devenus affaires",
+                         "opportunities / leads: the share of leads that became deals"),
+}
+
+
+def definition(name: str, lang: str = "fr") -> str:
+    """The one-line meaning of a KPI (``DEFINITIONS``), "" when there is none.
+
+    >>> definition("cac", "en")
+    'cost / clients: what each client won cost'
+    """
+    pair = DEFINITIONS.get(name)
+    return "" if pair is None else pair[0] if lang == "fr" else pair[1]
+
+
+def channel_colors(channels: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """A colour per channel from the workbook's channels (not the filtered ones), in sorted
+    order: the same channel gets the same colour whatever the filters.
+
+    >>> channel_colors(["Salons", "Emailing"])
+    {'Emailing': '#4c78a8', 'Salons': '#f58518'}
+    """
+    names = sorted(dict.fromkeys(str(c) for c in channels))
+    return {name: CHANNEL_PALETTE[i % len(CHANNEL_PALETTE)] for i, name in enumerate(names)}
+
+
+def _channel_scale(colors: dict[str, str] | None) -> alt.Scale:
+    if not colors:
+        return alt.Scale(range=CHANNEL_PALETTE)
+    return alt.Scale(domain=list(colors), range=list(colors.values()))
 
 
 def funnel_data(totals: dict[str, pd.Series] | pd.Series, lang: str = "fr") -> pd.DataFrame:
-    """Tidy funnel: one row per (series, stage) with the volume and the rate from the stage above.
+    """Tidy funnel: one row per (series, stage), stages in the order of the sale, with the
+    volume, the stage's rate (``STAGE_RATES``: leads / contacts, meetings / leads,
+    opportunities / leads, …), its one-line definition, and the text drawn beside the bar.
 
     ``totals`` is one KPI row (a Series of ``roi_core.kpis.compute_kpis``), or a dict
     {series name: KPI row} to compare a baseline and a scenario. Stages not recorded are
-    left out.
+    left out. ``pad`` (1.3 × the volume) only widens the axis so that no label is clipped.
 
     >>> row = pd.Series({"targets": 1000.0, "contacts": 800.0, "leads": 120.0,
     ...                  "opportunities": 30.0, "meetings": float("nan"), "clients": 10.0})
-    >>> funnel_data(row, "en")[["stage", "value", "rate"]].values.tolist()[:3]
-    [['Targets', 1000.0, nan], ['Contacts', 800.0, 0.8], ['Leads', 120.0, 0.15]]
+    >>> funnel_data(row, "en")[["stage", "rate"]].round(3).values.tolist()[1:]
+    [['Contacts', 0.8], ['Leads', 0.15], ['Opportunities', 0.25], ['Clients', 0.333]]
+    >>> funnel_data(row, "en")["text"].tolist()[2]
+    '120 · 15.0%'
     """
     series = totals if isinstance(totals, dict) else {label("total", lang): totals}
     rows = []
     for name, row in series.items():
-        previous = None
         for order, stage in enumerate(FUNNEL_STAGES):
             value = row.get(stage)
             if value is None or pd.isna(value):
                 continue
-            rate = value / previous if previous else float("nan")
+            rate_name, below = STAGE_RATES.get(stage, (None, None))
+            under = row.get(below) if below else None
+            rate = (value / under if under is not None and not pd.isna(under) and under
+                    else float("nan"))
+            shown = number(value, lang)
+            if rate == rate:
+                shown += " · " + percent(rate, lang, decimals=1)
             rows.append({"series": name, "order": order, "stage": label(stage, lang),
-                         "value": float(value), "rate": rate})
-            previous = value
-    return pd.DataFrame(rows, columns=["series", "order", "stage", "value", "rate"])
+                         "value": float(value), "rate": rate,
+                         "rate_name": label(rate_name, lang) if rate_name else "",
+                         "meaning": definition(rate_name, lang) if rate_name else "",
+                         "text": shown, "pad": float(value) * 1.3})
+    return pd.DataFrame(rows, columns=["series", "order", "stage", "value", "rate",
+                                       "rate_name", "meaning", "text", "pad"])
 
 
 def funnel_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
@@ -75,9 +165,11 @@ def funnel_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
 
 
 def funnel_spec(data: pd.DataFrame, lang: str = "fr") -> dict:
-    """``vega_spec(funnel_chart(data, lang), lang)``, the layout built once per stages."""
+    """``vega_spec(funnel_chart(data, lang), lang)``, the layout built once per stages and
+    series."""
     stages = _first_seen(data, "order", "stage")
-    return _templated(("funnel", lang, tuple(stages)),
+    series = tuple(dict.fromkeys(data["series"].tolist()))
+    return _templated(("funnel", lang, tuple(stages), series),
                       lambda d: _funnel_layout(d, lang, stages), [data], lang)
 
 
@@ -90,21 +182,28 @@ def _first_seen(data: pd.DataFrame, order: str, column: str) -> list:
 
 
 def _funnel_layout(data: pd.DataFrame, lang: str, stages: list) -> alt.LayerChart:
+    series = list(dict.fromkeys(data["series"].tolist()))
     base = alt.Chart(data).encode(
         y=alt.Y("stage:N", sort=stages, title=None),
-        yOffset=alt.YOffset("series:N"),
-        color=alt.Color("series:N", title=None,
-                        scale=alt.Scale(range=_SCENARIO_COLORS),
-                        legend=alt.Legend(orient="top")),
+        yOffset=alt.YOffset("series:N", sort=series),
         tooltip=[alt.Tooltip("series:N", title=""),
                  alt.Tooltip("stage:N", title=""),
                  alt.Tooltip("value:Q", format=",.0f", title=label("total", lang)),
-                 alt.Tooltip("rate:Q", format=".1%", title="%")],
+                 alt.Tooltip("rate_name:N", title=""),
+                 alt.Tooltip("rate:Q", format=".1%", title="%"),
+                 alt.Tooltip("meaning:N", title="")],
     )
-    bars = base.mark_bar().encode(x=alt.X("value:Q", title=None, scale=alt.Scale(type="symlog")))
-    text = base.mark_text(align="left", dx=3).encode(
-        x="value:Q", text=alt.Text("value:Q", format=",.0f"))
-    return (bars + text).properties(width="container", height=alt.Step(14))
+    # A linear axis: a bar's length is its volume (a log scale made 2 395 leads look like
+    # 70 % of 14 269 contacts).
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.0f", tickCount=5,
+                                                    labelOverlap=True)),
+        color=alt.Color("series:N", title=None,
+                        scale=alt.Scale(domain=series, range=_SERIES_COLORS[-len(series):]),
+                        legend=alt.Legend(orient="top") if len(series) > 1 else None))
+    text = base.mark_text(align="left", dx=4, fontSize=11).encode(x="value:Q", text="text:N")
+    pad = base.mark_point(opacity=0).encode(x="pad:Q")  # room for the labels
+    return (bars + text + pad).properties(width="container", height=alt.Step(16))
 
 
 def channel_data(kpis: pd.DataFrame, metrics: list[str], lang: str = "fr",
@@ -127,49 +226,74 @@ def channel_data(kpis: pd.DataFrame, metrics: list[str], lang: str = "fr",
     })
 
 
-def channel_chart(data: pd.DataFrame, lang: str = "fr", series: str | None = None) -> alt.Chart:
-    """Small multiples: one bar panel per KPI, groups on the y axis (independent scales)."""
-    return _channel_layout(data, lang, series)
+def channel_chart(data: pd.DataFrame, lang: str = "fr", series: str | None = None,
+                  colors: dict[str, str] | None = None) -> alt.ConcatChart:
+    """Small multiples: one bar panel per KPI, each axis in its unit (% for the ROI), groups
+    on the y axis in their colour (``channel_colors``); with ``series`` (baseline /
+    scenario) the two bars of a group differ by shade, not by colour."""
+    return _channel_layout(data, lang, series, colors)
 
 
-def channel_spec(data: pd.DataFrame, lang: str = "fr", series: str | None = None) -> dict:
-    """``vega_spec(channel_chart(data, lang, series), lang)``, the layout built once."""
-    return _templated(("channel", lang, series),
-                      lambda d: _channel_layout(d, lang, series), [data], lang)
+def channel_spec(data: pd.DataFrame, lang: str = "fr", series: str | None = None,
+                 colors: dict[str, str] | None = None) -> dict:
+    """``vega_spec(channel_chart(data, lang, series, colors), lang)``, the layout built once
+    per KPIs, series names and colours."""
+    keys = tuple(dict.fromkeys(data["key"].tolist()))
+    names = tuple(dict.fromkeys(data[series].tolist())) if series else ()
+    return _templated(("channel", lang, series, keys, names, tuple((colors or {}).items())),
+                      lambda d: _channel_layout(d, lang, series, colors), [data], lang)
 
 
-def _channel_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.FacetChart:
-    enc = dict(
-        y=alt.Y("group:N", title=None),
-        x=alt.X("value:Q", title=None),
-        tooltip=[alt.Tooltip("group:N", title=""), alt.Tooltip("metric:N", title=""),
-                 alt.Tooltip("value:Q", format=",.2f", title="")],
-    )
-    if series:
-        enc["color"] = alt.Color(f"{series}:N", title=None,
-                                 scale=alt.Scale(range=_SCENARIO_COLORS),
-                                 legend=alt.Legend(orient="top"))
-        enc["yOffset"] = alt.YOffset(f"{series}:N")
-    else:
-        enc["color"] = alt.Color("group:N", legend=None)
-    return (alt.Chart(data).mark_bar().encode(**enc)
-            .properties(width=180, height=alt.Step(16))
-            .facet(facet=alt.Facet("metric:N", title=None), columns=3)
-            .resolve_scale(x="independent"))
+def _channel_layout(data: pd.DataFrame, lang: str, series: str | None,
+                    colors: dict[str, str] | None = None) -> alt.ConcatChart:
+    # One small chart per KPI, each with its own axis in its unit (% for the ROI, € else),
+    # all reading the one dataset of the concat.
+    panels = []
+    names = list(dict.fromkeys(data[series].tolist())) if series else []
+    for key in dict.fromkeys(data["key"].tolist()):
+        enc = dict(
+            y=alt.Y("group:N", title=None),
+            x=alt.X("value:Q", title=None,
+                    axis=alt.Axis(format="%" if key == "roi" else "$,.0f", tickCount=4,
+                                  labelOverlap=True)),
+            color=alt.Color("group:N", legend=None, scale=_channel_scale(colors)),
+            tooltip=[alt.Tooltip("group:N", title=""),
+                     *([alt.Tooltip(f"{series}:N", title="")] if series else []),
+                     alt.Tooltip("value:Q", format=".1%" if key == "roi" else ",.2f",
+                                 title=label(key, lang)),
+                     alt.Tooltip("meaning:N", title="")],
+        )
+        if series:
+            enc["opacity"] = alt.Opacity(f"{series}:N", title=None,
+                                         scale=alt.Scale(domain=names, range=_SERIES_OPACITY),
+                                         legend=alt.Legend(orient="top"))
+            enc["yOffset"] = alt.YOffset(f"{series}:N", sort=names)
+        panels.append(alt.Chart().transform_filter(alt.datum.key == key)
+                      .transform_calculate(meaning=json.dumps(definition(key, lang)))
+                      .mark_bar().encode(**enc)
+                      .properties(width=220, height=alt.Step(12 if series else 16),
+                                  title=label(key, lang)))
+    # One column: it fits a phone as well as a projector (three did not fit 1280 px).
+    return alt.concat(*panels, data=data, columns=1).resolve_scale(x="independent")
 
 
-def efficiency_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> alt.Chart:
-    """Cost per opportunity (x) against margin per client (y), bubble size = budget.
+def efficiency_chart(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel",
+                     colors: dict[str, str] | None = None) -> alt.Chart:
+    """Cost per opportunity (x) against margin per client (y), bubble size = budget, each
+    channel in its colour (``channel_colors``), its name beside its bubble.
 
     "Cheap leads, poor clients" sits bottom-left; the rule y = x is not drawn because the
-    two are per different units — the tooltip gives ROI and CAC.
+    two are per different units — the tooltip gives ROI and CAC. The axes are padded so
+    that no bubble or name is cut at the edge.
     """
-    return _efficiency_layout(_efficiency_frame(kpis, by), lang, by)
+    return _efficiency_layout(_efficiency_frame(kpis, by), lang, by, colors)
 
 
-def efficiency_spec(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel") -> dict:
-    """``vega_spec(efficiency_chart(kpis, lang, by), lang)``, the layout built once."""
-    return _templated(("efficiency", lang, by), lambda d: _efficiency_layout(d, lang, by),
+def efficiency_spec(kpis: pd.DataFrame, lang: str = "fr", by: str = "channel",
+                    colors: dict[str, str] | None = None) -> dict:
+    """``vega_spec(efficiency_chart(kpis, lang, by, colors), lang)``, the layout built once."""
+    return _templated(("efficiency", lang, by, tuple((colors or {}).items())),
+                      lambda d: _efficiency_layout(d, lang, by, colors),
                       [_efficiency_frame(kpis, by)], lang)
 
 
@@ -181,14 +305,21 @@ def _efficiency_frame(kpis: pd.DataFrame, by: str) -> pd.DataFrame:
     return frame if drawn.all() else frame[drawn]
 
 
-def _efficiency_layout(data: pd.DataFrame, lang: str, by: str) -> alt.LayerChart:
+def _efficiency_layout(data: pd.DataFrame, lang: str, by: str,
+                       colors: dict[str, str] | None = None) -> alt.LayerChart:
     base = alt.Chart(data).encode(
-        x=alt.X("cost_per_opportunity:Q", title=label("cost_per_opportunity", lang)),
-        y=alt.Y("margin_per_client:Q", title=label("margin_per_client", lang)),
+        x=alt.X("cost_per_opportunity:Q", title=label("cost_per_opportunity", lang),
+                scale=alt.Scale(padding=40, zero=False),
+                axis=alt.Axis(format="$,.0f", tickCount=6, labelOverlap=True)),
+        y=alt.Y("margin_per_client:Q", title=label("margin_per_client", lang),
+                scale=alt.Scale(padding=40, zero=False),
+                axis=alt.Axis(format="$,.0f", tickCount=5)),
     )
     points = base.mark_circle(opacity=0.75, stroke="white").encode(
-        size=alt.Size("cost:Q", title=label("cost", lang), scale=alt.Scale(range=[80, 2000])),
-        color=alt.Color(f"{by}:N", title=label(by, lang)),
+        size=alt.Size("cost:Q", title=label("cost", lang), scale=alt.Scale(range=[80, 1500]),
+                      legend=None),
+        color=alt.Color(f"{by}:N", title=label(by, lang), scale=_channel_scale(colors),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip(f"{by}:N", title=label(by, lang)),
                  alt.Tooltip("cost:Q", format=",.0f", title=label("cost", lang)),
                  alt.Tooltip("cost_per_opportunity:Q", format=",.0f",
@@ -196,9 +327,9 @@ def _efficiency_layout(data: pd.DataFrame, lang: str, by: str) -> alt.LayerChart
                  alt.Tooltip("margin_per_client:Q", format=",.0f",
                              title=label("margin_per_client", lang)),
                  alt.Tooltip("cac:Q", format=",.0f", title=label("cac", lang)),
-                 alt.Tooltip("roi:Q", format=".0%", title=label("roi", lang))],
+                 alt.Tooltip("roi:Q", format=".1%", title=label("roi", lang))],
     )
-    text = base.mark_text(dy=-14).encode(text=f"{by}:N")
+    text = base.mark_text(dy=-16, fontSize=11).encode(text=f"{by}:N")
     return (points + text).properties(width="container", height=280)
 
 
@@ -229,13 +360,18 @@ def _month_layout(data: pd.DataFrame, lang: str, series: str | None) -> alt.Laye
         tooltip=[alt.Tooltip("month:O", title=label("month", lang)),
                  alt.Tooltip("roi:Q", format=".1%", title=label("roi", lang)),
                  alt.Tooltip("cost:Q", format=",.0f", title=label("cost", lang)),
-                 alt.Tooltip("margin:Q", format=",.0f", title=label("margin", lang))],
+                 alt.Tooltip("margin:Q", format=",.0f", title=label("margin", lang)),
+                 alt.Tooltip("meaning:N", title="")],
     )
     if series:
         enc["color"] = alt.Color(f"{series}:N", title=None,
-                                 scale=alt.Scale(range=_SCENARIO_COLORS))
+                                 scale=alt.Scale(range=_SERIES_COLORS),
+                                 legend=alt.Legend(orient="top"))
         enc["xOffset"] = alt.XOffset(f"{series}:N")
-    chart = alt.Chart(data).mark_bar().encode(**enc)
+    else:
+        enc["color"] = alt.condition("datum.roi < 0", alt.value(_WORSE), alt.value("#4c78a8"))
+    chart = (alt.Chart(data).transform_calculate(meaning=json.dumps(definition("roi", lang)))
+             .mark_bar().encode(**enc))
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="grey").encode(y="y:Q")
     return (chart + zero).properties(width="container", height=220)
 
@@ -269,12 +405,14 @@ def tornado_data(sensitivity: pd.DataFrame, labels: dict[str, str], top: int = 1
     """Long frame of a sensitivity ranking (``roi_core.scenario.sensitivity``) for a tornado.
 
     One row per (lever, side): ``lever`` (label), ``rank``, ``side`` ("−10 %" / "+10 %"),
-    ``delta`` (the ROI change, a fraction). Keeps the ``top`` ranked levers with a swing.
+    ``delta`` (the ROI change, a fraction), ``effect`` ("ROI en hausse" / "ROI en baisse":
+    green and red on the chart). Keeps the ``top`` ranked levers with a swing.
 
     >>> s = pd.DataFrame({"lever": ["win_rate"], "rank": [1], "delta_low": [-0.3],
     ...                   "delta_high": [0.3], "swing": [0.6]})
-    >>> tornado_data(s, {"win_rate": "Win rate"}, lang="en")[["side", "delta"]].values.tolist()
-    [['-10%', -0.3], ['+10%', 0.3]]
+    >>> tornado_data(s, {"win_rate": "Win rate"}, lang="en")[["side", "delta", "effect"]
+    ...     ].values.tolist()
+    [['-10%', -0.3, 'ROI down'], ['+10%', 0.3, 'ROI up']]
     """
     swing = sensitivity["swing"].to_numpy(dtype=float)
     rank = sensitivity["rank"].to_numpy()
@@ -284,12 +422,19 @@ def tornado_data(sensitivity: pd.DataFrame, labels: dict[str, str], top: int = 1
     names = [labels.get(k, k) for k in sensitivity["lever"].to_numpy(dtype=object)[kept]]
     deltas = np.column_stack([sensitivity["delta_low"].to_numpy(dtype=float)[kept],
                               sensitivity["delta_high"].to_numpy(dtype=float)[kept]])
+    up, down = _EFFECTS["fr" if lang == "fr" else "en"]
+    flat = deltas.reshape(-1)
     # Low and high side by side for each lever kept, in rank order.
     return pd.DataFrame({
         "lever": np.repeat(np.array(names, dtype=object), 2),
         "rank": np.repeat(rank[kept].astype(np.int64), 2),
         "side": np.array([low, high] * len(kept), dtype=object),
-        "delta": deltas.reshape(-1)}, columns=["lever", "rank", "side", "delta"])
+        "delta": flat,
+        "effect": np.where(flat >= 0, up, down).astype(object)},
+        columns=["lever", "rank", "side", "delta", "effect"])
+
+
+_EFFECTS = {"fr": ("ROI en hausse", "ROI en baisse"), "en": ("ROI up", "ROI down")}
 
 
 def tornado_chart(data: pd.DataFrame, lang: str = "fr") -> alt.Chart:
@@ -306,10 +451,13 @@ def tornado_spec(data: pd.DataFrame, lang: str = "fr") -> dict:
 
 def _tornado_layout(data: pd.DataFrame, lang: str, order: list) -> alt.LayerChart:
     title = {"fr": "Variation du ROI", "en": "ROI change"}.get(lang, "ROI change")
+    # Green when the move raises the ROI, red when it lowers it, whichever side it is.
+    up, down = _EFFECTS["fr" if lang == "fr" else "en"]
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("lever:N", sort=order, title=None),
         x=alt.X("delta:Q", title=title, axis=alt.Axis(format="+%")),
-        color=alt.Color("side:N", title=None, scale=alt.Scale(range=["#e45756", "#54a24b"]),
+        color=alt.Color("effect:N", title=None,
+                        scale=alt.Scale(domain=[up, down], range=[_BETTER, _WORSE]),
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("lever:N", title=""), alt.Tooltip("side:N", title=""),
                  alt.Tooltip("delta:Q", format="+.1%", title=title)],
