@@ -161,6 +161,9 @@ def shared_cost_lines(draw: st.DrawFn, max_lines: int = 4) -> pd.DataFrame:
         frame[name] = frame[name].astype(dtype)
     frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+@st.composite
 def app_views(draw: st.DrawFn) -> tuple[dict[str, object], list[str], dict[str, list[str]]]:
     """A meeting-app view (``roi_core.app.view.view_query``'s settings) within a workbook's
     months and filter choices, with those months and choices: (settings, months, choices)."""
@@ -176,5 +179,6 @@ def app_views(draw: st.DrawFn) -> tuple[dict[str, object], list[str], dict[str, 
         **{dim: sorted(draw(st.sets(st.sampled_from(values)))) for dim, values in
            choices.items()},
         "indirect": draw(st.booleans()), "basis": draw(st.sampled_from(["margin", "revenue"])),
+        "allocate": draw(st.sampled_from(["none", "cost", "contacts"])),
         "lang": draw(st.sampled_from(["fr", "en"]))}
     return settings, months, choices
