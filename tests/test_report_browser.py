@@ -57,8 +57,9 @@ def test_report_draws_offline(browser, report_file):
     context, page, attempted = open_offline(browser, report_file)
 
     charts = page.locator("figure[data-chart] svg")
-    assert charts.count() == 3
-    for i in range(3):
+    # funnel, ROI by channel, ROI by month, ROI with its interval (advice), the plan's cash
+    assert charts.count() == 5
+    for i in range(5):
         chart = charts.nth(i)
         assert chart.is_visible()
         box = chart.bounding_box()

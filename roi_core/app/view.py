@@ -605,7 +605,8 @@ def channel_break_even_view(kpis: pd.DataFrame, lang: str = "fr",
 # --- the view in the link and the scenario file -------------------------------------------
 
 # The URL query parameters of the view (besides the levers of roi_core.scenario.to_query).
-VIEW_QUERY_NAMES = ["period", "channel", "segment", "team", "indirect", "basis", "lang"]
+VIEW_QUERY_NAMES = ["period", "channel", "segment", "team", "indirect", "basis", "allocate",
+                    "lang"]
 FILTERS = ("channel", "segment", "team")
 _SEP = "|"  # between the values of a filter: a channel's name may hold a comma
 
