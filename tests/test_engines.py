@@ -287,3 +287,18 @@ def test_kpis_command_on_activity_logs_gives_the_derived_figures(demo, tmp_path)
                 assert row[key] is None, key
             else:
                 assert row[key] == pytest.approx(float(ref[key]), rel=1e-9), key
+
+
+def test_spark_without_pyspark_is_one_message(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_pyspark(name, *args, **kwargs):
+        if name.startswith("pyspark"):
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyspark)
+    with pytest.raises(InputError, match="PySpark"):
+        backends.spark_session("local[1]")

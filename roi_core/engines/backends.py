@@ -256,7 +256,12 @@ def spark_session(master: str | None = None) -> Any:
     """The Spark session to run on: the active one, else Spark Connect at ``SPARK_REMOTE``,
     else a new one on ``master`` (default ``local[*]``), in UTC (instants are read as the
     workbook writes them, without a time zone)."""
-    from pyspark.sql import SparkSession
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InputError("the Spark engine needs PySpark, which is not installed",
+                         expected="pip install 'roi-core[spark]' (and Java 17), or "
+                         "--engine duckdb") from None
 
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
